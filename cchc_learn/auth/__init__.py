@@ -1,0 +1,50 @@
+"""Accounts: sign-in, sessions, passwords, roles and two-factor codes."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+
+# Endpoints a signed-in user may reach while a password change or TOTP setup is pending.
+_GATE_EXEMPT = {"auth.change_password", "auth.logout", "auth.totp_setup", "static", "home.healthz"}
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, the user loader, the gates and the CLI."""
+    from . import cli, models, passwords, service, views
+
+    if app.config.get("PASSWORD_HASH_TIME_COST") or app.config.get("PASSWORD_HASH_MEMORY_KIB"):
+        passwords.configure(
+            time_cost=app.config.get("PASSWORD_HASH_TIME_COST"),
+            memory_cost_kib=app.config.get("PASSWORD_HASH_MEMORY_KIB"),
+        )
+
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        uid, _, version = user_id.partition(":")
+        if not uid.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(models.User, int(uid))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+    @app.before_request
+    def _gate_pending_steps():
+        if not current_user.is_authenticated or request.endpoint in _GATE_EXEMPT:
+            return None
+        if current_user.must_change_password:
+            return redirect(url_for("auth.change_password"))
+        if service.totp_required(current_user):
+            return redirect(url_for("auth.totp_setup"))
+        return None
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.users_cli)

@@ -1,0 +1,176 @@
+"""Admin pages for accounts: list, create, edit, deactivate, reset password."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import ROLE_LABELS, roles_required
+from ..auth import service as auth_service
+from ..auth.models import User
+from ..extensions import db
+from ..org import service as org_service
+from .choices import unit_choices
+from .forms import ActionForm, UserForm
+from .views import bp
+
+PER_PAGE = 50
+
+
+def _actor() -> User:
+    return db.session.get(User, current_user.id)
+
+
+def _load_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users")
+@roles_required("admin")
+def list_users():
+    q = (request.args.get("q") or "").strip()[:100]
+    role = request.args.get("role") or None
+    if role not in ROLE_LABELS:
+        role = None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    users, total = auth_service.search_users(q, role=role, page=page, per_page=PER_PAGE)
+    units = org_service.current_units([u.id for u in users])
+    return render_template(
+        "admin/users.html",
+        users=users,
+        units=units,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        q=q,
+        role=role or "",
+        role_labels=ROLE_LABELS,
+        action_form=ActionForm(),
+    )
+
+
+def _unit_from_code(code: str | None):
+    return org_service.get_by_code(code) if code else None
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def create_user():
+    form = UserForm()
+    form.unit.choices = unit_choices(blank="(Chưa có đơn vị)")
+    if request.method == "GET":
+        form.roles.data = ["official"]
+    error = None
+    if form.validate_on_submit():
+        try:
+            user, password = auth_service.create_user(
+                form.username.data,
+                form.full_name.data,
+                roles=form.roles.data or [],
+                email=form.email.data,
+                position=form.position.data,
+                actor=_actor(),
+            )
+            unit = _unit_from_code(form.unit.data)
+            if unit is not None:
+                org_service.assign(user, unit, actor=_actor())
+        except (auth_service.AuthError, org_service.OrgError) as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            db.session.commit()
+            return render_template(
+                "admin/password_issued.html", user=user, password=password, created=True
+            )
+    return render_template("admin/user_form.html", form=form, error=error, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    user = _load_user(user_id)
+    form = UserForm(obj=user)
+    form.unit.choices = unit_choices(blank="(Chưa có đơn vị)")
+    membership = org_service.current_membership(user)
+    if request.method == "GET":
+        form.roles.data = sorted(user.role_names)
+        form.unit.data = membership.unit.code if membership else ""
+    form.username.data = user.username  # usernames never change
+    error = None
+    if form.validate_on_submit():
+        try:
+            auth_service.update_user(
+                user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                position=form.position.data,
+                roles=form.roles.data or [],
+                actor=_actor(),
+            )
+            new_unit = _unit_from_code(form.unit.data)
+            if (membership.unit_id if membership else None) != (new_unit.id if new_unit else None):
+                org_service.assign(user, new_unit, actor=_actor())
+        except (auth_service.AuthError, org_service.OrgError) as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(f"Đã lưu tài khoản {user.username}.", "success")
+            return redirect(url_for("admin.list_users"))
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        error=error,
+        user=user,
+        membership=membership,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required("admin")
+def set_user_active(user_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = _load_user(user_id)
+    activate = request.form.get("active") == "1"
+    try:
+        auth_service.set_active(user, activate, actor=_actor())
+    except auth_service.AuthError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Đã {'mở khóa' if activate else 'khóa'} tài khoản {user.username}.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@roles_required("admin")
+def reset_user_password(user_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = _load_user(user_id)
+    password = auth_service.reset_password(user, actor=_actor())
+    db.session.commit()
+    return render_template(
+        "admin/password_issued.html", user=user, password=password, created=False
+    )
+
+
+@bp.route("/users/<int:user_id>/disable-totp", methods=["POST"])
+@roles_required("admin")
+def disable_user_totp(user_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = _load_user(user_id)
+    auth_service.disable_totp(user, actor=_actor())
+    db.session.commit()
+    flash(f"Đã tắt xác thực hai lớp của {user.username}.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))

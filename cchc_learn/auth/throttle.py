@@ -1,0 +1,47 @@
+"""Sign-in throttling kept in the database, so every worker process and host sees one state.
+
+Failures are counted per account and per address over a sliding window. The per-address limit
+is high because a whole department may sit behind one NAT address: only an account's own
+failures lock that account, and successful sign-ins never count.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from ..clock import utcnow
+from ..extensions import db
+from .models import LoginFailure
+
+
+def _window_start() -> datetime:
+    return utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+
+
+def is_blocked(username: str, ip: str) -> bool:
+    """Tell whether sign-in for this account or from this address is paused."""
+    since = _window_start()
+    per_account = db.session.scalar(
+        select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
+    )
+    if per_account >= current_app.config["LOGIN_ACCOUNT_MAX_FAILURES"]:
+        return True
+    per_ip = db.session.scalar(
+        select(func.count()).where(LoginFailure.ip == ip, LoginFailure.at >= since)
+    )
+    return per_ip >= current_app.config["LOGIN_IP_MAX_FAILURES"]
+
+
+def note_failure(username: str, ip: str) -> None:
+    """Record one failed attempt (and drop records far older than the window)."""
+    db.session.add(LoginFailure(username=username[:64], ip=ip[:64], at=utcnow()))
+    cutoff = utcnow() - 4 * current_app.config["LOGIN_FAILURE_WINDOW"]
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff))
+
+
+def clear(username: str) -> None:
+    """Forget an account's failures after it signed in or an admin reset its password."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == username))

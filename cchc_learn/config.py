@@ -1,0 +1,48 @@
+"""Default settings; create_app layers instance config, CCHC_* env vars and a mapping on top."""
+
+from datetime import timedelta
+
+
+class Defaults:
+    """Settings used when nothing else is configured (development on SQLite)."""
+
+    ENV_NAME = "production"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled with the instance SQLite file
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SEARCH_INDEX_DIR: str | None = None  # filled with <instance>/search-index
+    CONTENT_DIR: str | None = None  # filled with <checkout>/content
+    UPLOAD_DIR: str | None = None  # filled with <instance>/uploads
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    IMPORT_MAX_ROWS = 50_000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "cchc_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    HTTPS = False  # set when served over HTTPS: Secure cookies and HSTS
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    LOGIN_ACCOUNT_MAX_FAILURES = 5
+    LOGIN_IP_MAX_FAILURES = 100
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    REQUIRE_ADMIN_TOTP = False
+    PASSWORD_HASH_TIME_COST: int | None = None  # argon2id; None keeps the library defaults
+    PASSWORD_HASH_MEMORY_KIB: int | None = None
+    TOTP_ISSUER = "CCHC Learn"
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_DEFAULT: str | None = None
+
+    SITE_NAME = "CCHC Learn"
+    ORGANISATION_NAME = "Sở Nội vụ"
+    MIN_SECRET_KEY_LENGTH = 32

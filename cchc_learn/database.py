@@ -1,0 +1,71 @@
+"""Engine setup: SQLite tuned for concurrent workers, PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+# Whether the current unit of work will write. On SQLite a transaction that reads first and
+# writes later cannot upgrade its lock while another process writes ("database is locked"
+# even under WAL), so writers take the write lock up front with BEGIN IMMEDIATE.
+_write_intent: ContextVar[bool] = ContextVar("cchc_write_intent", default=False)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def declare_write(value: bool = True) -> None:
+    """Mark the current request or command as one that writes (before its first query)."""
+    _write_intent.set(value)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database and tune the SQLite engine when it is used."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://") or uri.startswith("postgres://"):
+        # psycopg 3 is the driver; a bare postgresql:// URL would look for psycopg2.
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        connect_args.setdefault("check_same_thread", False)
+        options["connect_args"] = connect_args
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _tune_sqlite(engine)
+
+    @app.before_request
+    def _declare_write_for_unsafe_methods() -> None:
+        declare_write(request.method not in SAFE_METHODS)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE for writing transactions."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN instead of pysqlite's implicit one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

@@ -1,0 +1,49 @@
+"""`cchc-learn quickstart`: migrate, load content and demo data, build the index, serve."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..database import declare_write
+from ..extensions import db
+from . import data
+
+
+def register_step(app, name: str, func) -> None:
+    """Let a feature add a quickstart step (content sync, index build, …) run in order."""
+    app.extensions.setdefault("cchc_quickstart", []).append((name, func))
+
+
+@click.command("quickstart")
+@click.option("--no-serve", is_flag=True, help="Chuẩn bị dữ liệu rồi thoát, không chạy máy chủ.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def quickstart_command(no_serve: bool, host: str, port: int) -> None:
+    """Prepare a working demo (idempotent) and serve it."""
+    from flask_migrate import upgrade
+
+    declare_write()
+    click.echo("1. Cập nhật cơ sở dữ liệu (migrations)…")
+    upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+    for name, step in current_app.extensions.get("cchc_quickstart", []):
+        click.echo(f"· {name}…")
+        step()
+    click.echo("2. Tạo tỉnh mẫu và tài khoản mẫu…")
+    result = data.create_demo()
+    db.session.commit()
+    if result.passwords:
+        click.echo("\nTài khoản mới tạo (mật khẩu chỉ in ra MỘT LẦN — hãy ghi lại):")
+        for username, password in result.passwords.items():
+            click.echo(f"  {username:<12} {password}")
+    else:
+        click.echo("Tài khoản mẫu đã có từ lần chạy trước (mật khẩu không in lại).")
+    click.echo(f"Đã thêm {result.units_created} đơn vị.")
+    if no_serve:
+        return
+    from werkzeug.serving import run_simple
+
+    click.echo(f"\nMở http://{host}:{port}/ trong trình duyệt (Ctrl+C để dừng).")
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
