@@ -39,7 +39,8 @@ class Defaults:
     PASSWORD_HASH_MEMORY_KIB: int | None = None
     TOTP_ISSUER = "CCHC Learn"
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "300 per minute"  # per address, on top of the failure counting
+    RATELIMIT_STORAGE_URI = "memory://"  # redis://… to share limits across workers
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_DEFAULT: str | None = None
 
