@@ -1,0 +1,1 @@
+"""Question-bank formats: our Markdown, Moodle GIFT and JSON, all to and from quiz items."""
