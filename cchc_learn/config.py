@@ -28,6 +28,7 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     HTTPS = False  # set when served over HTTPS: Secure cookies and HSTS
+    PROXY_HOPS = 0  # reverse proxies in front (X-Forwarded-For/-Proto trusted that deep)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

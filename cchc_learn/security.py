@@ -7,6 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access
 
@@ -28,6 +29,10 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # Behind a reverse proxy: trust that many hops for the client address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     access.init_app(app)
     app.after_request(_add_headers)
 
