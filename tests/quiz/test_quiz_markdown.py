@@ -184,6 +184,11 @@ def test_short_answer_with_weights_feedback_and_diacritics_flag():
     )
 
 
+def test_short_answer_may_continue_on_indented_lines():
+    item = parse_one("## Hai dòng?\n= dòng một  \n  dòng hai\n  > phản hồi\n")
+    assert item.answers == [TextAnswer(text="dòng một  \ndòng hai", feedback="phản hồi")]
+
+
 def test_a_non_numeric_answer_among_numbers_makes_short_answer():
     item = parse_one("## Số hiệu?\n= 163\n= 163/QĐ-TTg\n")
     assert isinstance(item, ShortAnswer)
@@ -443,7 +448,7 @@ def test_error_renders_as_file_line_message():
         ("## q\n{type=essay}\n= abc\n", "3: câu hỏi loại essay không có phương án hay đáp án"),
         ("## q\n{type=true_false}\n= có\n", "3: câu Đúng/Sai ghi '= Đúng' hoặc '= Sai'"),
         ("## q\n= Đúng\n  > f\n", "2: phản hồi của câu Đúng/Sai viết dưới phương án"),
-        ("## q\n= a\n  tiếp\n", "2: đáp án này phải nằm trên một dòng"),
+        ("## q\n{type=numerical}\n= 5\n  tiếp\n", "3: đáp án này phải nằm trên một dòng"),
         ("## q\n- a -> 1\n  > f\n- b -> 2\n", "2: đáp án này không có phản hồi"),
         ("## q\n- [x] a\n- [x] b\n- [50%] c\n", "1: câu nhiều đáp án: hoặc đánh [x]"),
         ("## q\n- a -> 1\n", "1: câu ghép đôi cần ít nhất 2 cặp có vế trái"),

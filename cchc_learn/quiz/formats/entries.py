@@ -79,13 +79,13 @@ def infer_type(entries: list[Entry]) -> str | None:
     if kinds == {"pair"}:
         return "matching"
     if kinds == {"answer"}:
-        specs = [numeric_spec(entry.text[0]) for entry in entries]
+        specs = [numeric_spec("\n".join(entry.text)) for entry in entries]
         if all(spec is not None for spec in specs) and any(s != CATCH_ALL for s in specs):
             return "numerical"
         if (
             len(entries) == 1
             and entries[0].weight is None
-            and truth_value(entries[0].text[0]) is not None
+            and truth_value("\n".join(entries[0].text)) is not None
         ):
             return "true_false"
         return "short_answer"

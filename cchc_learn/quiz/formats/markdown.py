@@ -35,7 +35,7 @@ _HEADING_TYPO = re.compile(r"#{2,}[^#\s]|#{3,}[ \t]")
 _LIST = re.compile(r"-(?:[ \t]|$)")
 _ANSWER = re.compile(r"=(?:[ \t]|$)")
 _OPTION = re.compile(r"\[(?P<mark> |x|X|(?P<w>[-+]?\d+(?:[.,]\d+)?)[ \t]*%)\](?P<text>.*)", re.S)
-_WEIGHT_SUFFIX = re.compile(r"[ \t]*\((?P<w>[-+]?\d+(?:[.,]\d+)?)[ \t]*%\)$")
+_WEIGHT_SUFFIX = re.compile(r" ?\((?P<w>[-+]?\d+(?:[.,]\d+)?)[ \t]*%\)[ \t]*$")
 _STRUCTURAL = ("-", "=", ">", "{")
 _HEADING_HINT = (
     "câu hỏi mở bằng đúng hai dấu # và một dấu cách ('## '); "
@@ -162,12 +162,13 @@ class _ItemReader:
 
     def _entry(self, row: int, line: str) -> Entry | None:
         if line.startswith("="):
-            value = line[1:].strip(" \t")
+            # Trailing blanks stay: with continuation lines they are a Markdown hard break.
+            value = line[1:].lstrip(" \t")
             weight = None
             suffix = _WEIGHT_SUFFIX.search(value)
             if suffix:
                 weight = parse_weight(suffix["w"])
-                value = value[: suffix.start()].strip(" \t")
+                value = value[: suffix.start()]
             entry = Entry("answer", row + 1, [value], weight=weight)
         else:
             content = line[2:]
@@ -177,7 +178,7 @@ class _ItemReader:
                 weight = parse_weight(option["w"]) if option["w"] else None
                 mark = "%" if weight is not None else mark
                 entry = Entry(
-                    "option", row + 1, [option["text"].strip(" \t")], mark=mark, weight=weight
+                    "option", row + 1, [option["text"].lstrip(" \t")], mark=mark, weight=weight
                 )
             else:
                 content = content[1:] if content.startswith("\\") else content
@@ -272,7 +273,7 @@ class _ItemReader:
     def build_true_false(self, kind: str, common: dict, meta: dict) -> Item | None:
         if all(e.kind == "answer" for e in self.entries) and len(self.entries) == 1:
             entry = self.entries[0]
-            value = truth_value(entry.text[0])
+            value = truth_value("\n".join(entry.text))
             if value is None or entry.weight is not None:
                 self.error(entry.line - 1, "câu Đúng/Sai ghi '= Đúng' hoặc '= Sai'")
                 return None
@@ -307,11 +308,9 @@ class _ItemReader:
     def build_short(self, kind: str, common: dict, meta: dict) -> Item | None:
         if not self._only("short_answer", "answer", "các dòng đáp án '= …'"):
             return None
-        if not all(self._no_extras(e, feedback=True) for e in self.entries):
-            return None
         answers = [
             TextAnswer(
-                text=clean_text(e.text[0]),
+                text=clean_text("\n".join(e.text)),
                 weight=100.0 if e.weight is None else e.weight,
                 feedback=clean_text("\n".join(e.feedback)),
             )
