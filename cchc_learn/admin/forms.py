@@ -7,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..access import ROLE_LABELS
 from ..org.models import LEVELS
+from .choices import choice_list
 
 
 class CheckboxList(SelectMultipleField):
@@ -28,7 +29,7 @@ class UserForm(FlaskForm):
     email = StringField("Email", validators=[Optional(), Length(max=254)])
     position = StringField("Chức danh", validators=[Optional(), Length(max=200)])
     unit = SelectField("Đơn vị", choices=[], validate_choice=True)
-    roles = CheckboxList("Vai trò", choices=list(ROLE_LABELS.items()))
+    roles = CheckboxList("Vai trò", choices=choice_list(ROLE_LABELS.items()))
 
 
 class UnitForm(FlaskForm):
@@ -36,7 +37,7 @@ class UnitForm(FlaskForm):
 
     code = StringField("Mã đơn vị", validators=[DataRequired("Nhập mã đơn vị."), Length(max=32)])
     name = StringField("Tên đơn vị", validators=[DataRequired("Nhập tên đơn vị."), Length(max=200)])
-    level = SelectField("Cấp", choices=list(LEVELS.items()))
+    level = SelectField("Cấp", choices=choice_list(LEVELS.items()))
     parent = SelectField("Đơn vị cấp trên", choices=[], validate_choice=True)
     valid_from = DateField("Hiệu lực từ ngày", validators=[Optional()])
 
