@@ -36,7 +36,9 @@ def client_ip() -> str:
 
 def _start_session(user: User) -> None:
     session.clear()  # a fresh session on sign-in prevents fixation
-    session.permanent = True
+    # Not a permanent session: Flask-Login's "strong" protection only drops non-permanent
+    # sessions whose browser changed. The signed cookie still expires after
+    # PERMANENT_SESSION_LIFETIME, and closing the browser ends it on shared office PCs.
     login_user(user)
     service.mark_signed_in(user)
 
