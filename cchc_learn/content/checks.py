@@ -1,0 +1,69 @@
+"""Whole-tree content checks and sync, shared by the CLI and quickstart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.frontmatter import Problem
+from ..extensions import db
+from ..kb import service as kb_service
+from ..kb.loader import DocumentSource, load_documents
+from ..markup import render
+
+
+@dataclass
+class ContentTree:
+    """Everything loaded from a content folder, with every problem found."""
+
+    root: Path
+    documents: list[DocumentSource] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _link_problems(path: str, body: str, body_line: int, resolve) -> list[str]:
+    rendered = render(body, doc_link_resolver=resolve)
+    return [f"{path}:{body_line + link.line - 1}: liên kết [[{link.number}]] không trỏ tới "
+            "văn bản nào trong cơ sở dữ liệu văn bản"
+            for link in rendered.doc_links if not link.resolved]
+
+
+def load_tree(root: Path) -> ContentTree:
+    """Load and check the whole content folder without writing anything."""
+    tree = ContentTree(root=root)
+    if not root.is_dir():
+        tree.problems.append(f"{root}:1: không tìm thấy thư mục nội dung")
+        return tree
+    documents, problems = load_documents(root)
+    tree.documents = documents
+    tree.problems.extend(str(p) for p in problems)
+    tree.problems.extend(kb_service.check_attachments(documents, root))
+    numbers: dict[str, set[str]] = {}
+    for doc in documents:
+        numbers.setdefault(doc.key, set()).add(doc.slug)
+
+    def resolve(number: str) -> str | None:
+        from ..textnorm import number_key
+
+        found = numbers.get(number_key(number), set())
+        return kb_service.document_url(next(iter(found))) if len(found) == 1 else None
+
+    for doc in documents:
+        tree.problems.extend(_link_problems(f"{root.name}/{doc.path}", doc.body, doc.body_line,
+                                            resolve))
+    return tree
+
+
+def sync_tree(tree: ContentTree, *, upload_dir: Path,
+              progress: Callable[[object], None] | None = None) -> dict[str, object]:
+    """Import a checked tree in the current transaction; the caller commits or rolls back."""
+    if tree.problems:
+        raise ValueError("cannot sync a tree with problems")
+    documents = kb_service.sync_documents(tree.documents, content_dir=tree.root,
+                                          upload_dir=upload_dir, progress=progress)
+    db.session.flush()
+    return {"Văn bản": documents}
+
+
+__all__ = ["ContentTree", "Problem", "load_tree", "sync_tree"]

@@ -1,0 +1,129 @@
+"""Reform documents (văn bản), their topics, revisions and attachments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..clock import utcnow
+from ..coltypes import UTCDateTime
+from ..extensions import db
+
+STATUSES = {
+    "in_force": "Còn hiệu lực",
+    "partially_expired": "Hết hiệu lực một phần",
+    "replaced": "Đã được thay thế",
+    "expired": "Hết hiệu lực",
+}
+
+
+class Document(db.Model):
+    """One document of the knowledge base; the text is stored as Markdown and rendered HTML."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        Index("ix_document_number_key", "number_key"),
+        Index("ix_document_issued", "issued"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    number: Mapped[str] = mapped_column(String(80))
+    number_key: Mapped[str] = mapped_column(String(80))
+    doc_type: Mapped[str] = mapped_column(String(60))
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="in_force")
+    replaced_by: Mapped[str | None] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(Text)
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    toc_html: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str | None] = mapped_column(String(300))
+    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic_links: Mapped[list[DocumentTopic]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", lazy="selectin",
+        order_by="DocumentTopic.topic",
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+    @property
+    def topics(self) -> list[str]:
+        """Topic names."""
+        return [link.topic for link in self.topic_links]
+
+    @property
+    def title(self) -> str:
+        """How the document is named in lists: type, number, summary."""
+        return f"{self.doc_type} {self.number}"
+
+    @property
+    def status_label(self) -> str:
+        """The status in Vietnamese."""
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether the document is maintained as a file under content/."""
+        return self.source_path is not None
+
+
+class DocumentTopic(db.Model):
+    """A topic (PAR-INDEX, Một cửa, …) a document belongs to."""
+
+    __tablename__ = "document_topic"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+    document: Mapped[Document] = relationship(back_populates="topic_links")
+
+
+class DocumentRevision(db.Model):
+    """A saved version of a document: who, when, and what it said."""
+
+    __tablename__ = "document_revision"
+    __table_args__ = (Index("ix_document_revision_doc_version", "document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column()
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    body_md: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class Attachment(db.Model):
+    """A PDF or DOCX file of a document, stored under a generated name."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="attachments")

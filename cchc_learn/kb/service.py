@@ -1,0 +1,276 @@
+"""Knowledge-base operations: sync from files, look-ups, browsing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import extract, func, or_, select
+
+from ..auth.models import User
+from ..clock import utcnow
+from ..extensions import db
+from ..markup import render
+from ..search.models import log_change
+from ..textnorm import number_key
+from . import files
+from .loader import DocumentSource
+from .models import Attachment, Document, DocumentRevision, DocumentTopic
+
+SORTS = {
+    "issued_desc": (Document.issued.desc(), Document.id.desc()),
+    "issued_asc": (Document.issued.asc(), Document.id.asc()),
+    "number": (Document.number_key.asc(), Document.id.asc()),
+}
+
+
+class KbError(ValueError):
+    """A knowledge-base operation that cannot be done; the message is for users."""
+
+
+@dataclass
+class SyncSummary:
+    """What a sync did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    archived: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def document_url(slug: str) -> str:
+    """Path of a document page."""
+    return f"/kb/{slug}"
+
+
+def _hash(source: DocumentSource) -> str:
+    payload = {
+        "number": source.number, "type": source.doc_type, "issuer": source.issuer,
+        "issued": source.issued.isoformat(), "status": source.status,
+        "replaced_by": source.replaced_by, "topics": source.topics, "summary": source.summary,
+        "source": source.source, "body": source.body,
+        "attachments": [(a.file, a.title) for a in source.attachments],
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True)
+                          .encode()).hexdigest()
+
+
+def number_resolver(extra: Iterable[DocumentSource] = ()) -> Callable[[str], str | None]:
+    """Map a document number to its page when exactly one live document has it."""
+    slugs: dict[str, set[str]] = {}
+    for number, slug in db.session.execute(
+        select(Document.number_key, Document.slug).where(Document.archived.is_(False))
+    ):
+        slugs.setdefault(number, set()).add(slug)
+    for source in extra:
+        slugs.setdefault(source.key, set()).add(source.slug)
+
+    def resolve(number: str) -> str | None:
+        found = slugs.get(number_key(number), set())
+        return document_url(next(iter(found))) if len(found) == 1 else None
+
+    return resolve
+
+
+def _meta(source: DocumentSource) -> dict:
+    return {"number": source.number, "type": source.doc_type, "issuer": source.issuer,
+            "issued": source.issued.isoformat(), "status": source.status,
+            "replaced_by": source.replaced_by, "topics": source.topics,
+            "summary": source.summary, "source": source.source}
+
+
+def _apply(doc: Document, source: DocumentSource, resolve, content_dir: Path,
+           upload_dir: Path) -> None:
+    rendered = render(source.body, doc_link_resolver=resolve)
+    doc.number, doc.number_key = source.number, source.key
+    doc.doc_type, doc.issuer, doc.issued = source.doc_type, source.issuer, source.issued
+    doc.status, doc.replaced_by = source.status, source.replaced_by
+    doc.summary, doc.source, doc.body_md = source.summary, source.source, source.body
+    doc.body_html, doc.toc_html = rendered.html, rendered.toc_html
+    doc.source_path = source.path
+    doc.archived = False
+    doc.updated_at = utcnow()
+    doc.topic_links = [DocumentTopic(topic=t) for t in source.topics]
+    wanted = {(a.file, a.title) for a in source.attachments}
+    have = {(a.original_name, a.title): a for a in doc.attachments}
+    for key, attachment in have.items():
+        if key not in wanted:
+            doc.attachments.remove(attachment)
+    for spec in source.attachments:
+        if (spec.file, spec.title) in have:
+            continue
+        path = (content_dir / "documents" / spec.file).resolve()
+        data = path.read_bytes()
+        checked = files.check_file(data, spec.file)
+        doc.attachments.append(Attachment(
+            title=spec.title, original_name=Path(spec.file).name,
+            stored_name=files.store(data, upload_dir, checked),
+            content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+        ))
+
+
+def check_attachments(sources: Iterable[DocumentSource], content_dir: Path) -> list[str]:
+    """Problems with the attachment files the sources name (path:line: message)."""
+    problems = []
+    base = (content_dir / "documents").resolve()
+    for source in sources:
+        for spec in source.attachments:
+            path = (base / spec.file).resolve()
+            if base not in path.parents or not path.is_file():
+                problems.append(f"{content_dir.name}/{source.path}:{spec.line}: không tìm "
+                                f"thấy tệp đính kèm {spec.file}")
+                continue
+            try:
+                files.check_file(path.read_bytes(), spec.file)
+            except files.AttachmentError as exc:
+                problems.append(f"{content_dir.name}/{source.path}:{spec.line}: {exc}")
+    return problems
+
+
+def sync_documents(sources: list[DocumentSource], *, content_dir: Path, upload_dir: Path,
+                   actor: User | None = None,
+                   progress: Callable[[DocumentSource], None] | None = None) -> SyncSummary:
+    """Bring file-sourced documents in line with the files; the caller commits."""
+    summary = SyncSummary()
+    resolve = number_resolver(sources)
+    existing = {d.slug: d for d in db.session.scalars(select(Document))}
+    for source in sources:
+        digest = _hash(source)
+        doc = existing.get(source.slug)
+        if doc is not None and doc.content_hash == digest and not doc.archived:
+            summary.unchanged += 1
+        else:
+            if doc is None:
+                doc = Document(slug=source.slug, version=1)
+                db.session.add(doc)
+                summary.added += 1
+            else:
+                doc.version += 1
+                summary.updated += 1
+            _apply(doc, source, resolve, content_dir, upload_dir)
+            doc.content_hash = digest
+            db.session.flush()
+            db.session.add(DocumentRevision(document_id=doc.id, version=doc.version,
+                                            meta=_meta(source), body_md=source.body,
+                                            author_id=actor.id if actor else None,
+                                            message=f"Đồng bộ từ {source.path}"))
+            log_change("document", doc.id)
+        if progress:
+            progress(source)
+    names = {s.slug for s in sources}
+    for slug, doc in existing.items():
+        if doc.from_file and slug not in names and not doc.archived:
+            doc.archived = True
+            summary.archived += 1
+            log_change("document", doc.id)
+    return summary
+
+
+def get_document(ident: str) -> Document | None:
+    """Find a live document by id or slug."""
+    if ident.isdigit():
+        doc = db.session.get(Document, int(ident))
+    else:
+        doc = db.session.scalar(select(Document).where(Document.slug == ident[:120]))
+    return doc if doc is not None and not doc.archived else None
+
+
+@dataclass
+class BrowseResult:
+    """A page of documents with the values each filter offers."""
+
+    documents: list[Document]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+
+
+def browse(*, doc_type: str | None = None, issuer: str | None = None,
+           year: int | None = None, topic: str | None = None, status: str | None = None,
+           sort: str = "issued_desc", page: int = 1, per_page: int = 20) -> BrowseResult:
+    """Filter and sort live documents; facet counts are SQL aggregates."""
+    base = select(Document.id).where(Document.archived.is_(False))
+    if doc_type:
+        base = base.where(Document.doc_type == doc_type)
+    if issuer:
+        base = base.where(Document.issuer == issuer)
+    if year:
+        base = base.where(extract("year", Document.issued) == year)
+    if status:
+        base = base.where(Document.status == status)
+    if topic:
+        base = base.where(Document.id.in_(
+            select(DocumentTopic.document_id).where(DocumentTopic.topic == topic)))
+    ids = base.subquery()
+    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    order = SORTS.get(sort, SORTS["issued_desc"])
+    docs = db.session.scalars(
+        select(Document).where(Document.id.in_(select(ids.c.id))).order_by(*order)
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)
+    ).all()
+
+    def facet(column) -> list[tuple[str, int]]:
+        rows = db.session.execute(
+            select(column, func.count()).where(Document.id.in_(select(ids.c.id)))
+            .group_by(column).order_by(func.count().desc(), column)
+        ).all()
+        return [(str(v), n) for v, n in rows if v is not None]
+
+    year_col = extract("year", Document.issued)
+    topic_rows = db.session.execute(
+        select(DocumentTopic.topic, func.count()).where(
+            DocumentTopic.document_id.in_(select(ids.c.id)))
+        .group_by(DocumentTopic.topic).order_by(func.count().desc(), DocumentTopic.topic)
+    ).all()
+    facets = {
+        "type": facet(Document.doc_type),
+        "issuer": facet(Document.issuer),
+        "year": sorted(((str(int(float(y))), n) for y, n in db.session.execute(
+            select(year_col, func.count()).where(Document.id.in_(select(ids.c.id)))
+            .group_by(year_col)).all()), reverse=True),
+        "topic": [(t, n) for t, n in topic_rows],
+        "status": facet(Document.status),
+    }
+    return BrowseResult(list(docs), total, facets)
+
+
+def related(doc: Document, limit: int = 6) -> list[Document]:
+    """Documents sharing most topics with doc, newest first, plus replacement links."""
+    linked = []
+    if doc.replaced_by:
+        linked += db.session.scalars(select(Document).where(
+            Document.number_key == number_key(doc.replaced_by), Document.archived.is_(False)))
+    linked += db.session.scalars(select(Document).where(
+        Document.replaced_by.is_not(None), Document.archived.is_(False),
+        func.lower(Document.replaced_by) == doc.number.lower()))
+    topics = doc.topics
+    if topics:
+        overlap = func.count(DocumentTopic.topic)
+        rows = db.session.execute(
+            select(Document, overlap)
+            .join(DocumentTopic, DocumentTopic.document_id == Document.id)
+            .where(DocumentTopic.topic.in_(topics), Document.id != doc.id,
+                   Document.archived.is_(False))
+            .group_by(Document.id).order_by(overlap.desc(), Document.issued.desc())
+            .limit(limit)
+        ).all()
+        linked += [d for d, _ in rows]
+    seen, out = set(), []
+    for d in linked:
+        if d.id not in seen and d.id != doc.id:
+            seen.add(d.id)
+            out.append(d)
+    return out[:limit]
+
+
+def search_titles(text: str, limit: int = 10) -> list[Document]:
+    """A plain SQL look-up by number or summary (used where the index is not needed)."""
+    like = f"%{text.strip().lower()[:100]}%"
+    return list(db.session.scalars(
+        select(Document).where(Document.archived.is_(False),
+                               or_(Document.number_key.like(like),
+                                   func.lower(Document.summary).like(like)))
+        .order_by(Document.issued.desc()).limit(limit)))

@@ -1,0 +1,34 @@
+"""Access events: who viewed or downloaded which version of what, and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..clock import utcnow
+from ..coltypes import UTCDateTime
+from ..extensions import db
+
+OBJECT_TYPES = ("document", "attachment", "lesson")
+ACTIONS = ("view", "download", "complete")
+
+
+class AccessEvent(db.Model):
+    """One view, download or completion by a signed-in account."""
+
+    __tablename__ = "access_event"
+    __table_args__ = (
+        Index("ix_access_event_user_object", "user_id", "object_type", "object_id"),
+        Index("ix_access_event_object", "object_type", "object_id"),
+        Index("ix_access_event_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int] = mapped_column()
+    action: Mapped[str] = mapped_column(String(20), default="view")
+    version: Mapped[int | None] = mapped_column()
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
