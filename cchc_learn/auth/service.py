@@ -264,12 +264,18 @@ def search_users(
     query = select(User)
     text = (text or "").strip()[:100]
     if text:
-        like = f"%{text.lower()}%"
+        # autoescape: "%" or "_" typed in the box match themselves. SQLite's lower() folds
+        # ASCII only, so "Đặng" must also match as typed, not only lowercased.
         query = query.where(
             or_(
-                func.lower(User.username).like(like),
-                func.lower(User.full_name).like(like),
-                func.lower(User.email).like(like),
+                *(
+                    condition
+                    for column in (User.username, User.full_name, User.email)
+                    for condition in (
+                        column.contains(text, autoescape=True),
+                        func.lower(column).contains(text.lower(), autoescape=True),
+                    )
+                )
             )
         )
     if role:

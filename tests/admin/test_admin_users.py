@@ -105,6 +105,32 @@ def test_new_account_must_change_its_password_at_first_sign_in(app, admin):
     assert "Xin chào, Trần Văn An" in page_text(changed)
 
 
+def test_list_flags_officials_without_a_unit_and_filters(app, admin):
+    make_user(app, "hocvien.coxa", full_name="Lê Văn Có Xã", unit="XA-MYHOA")
+    make_user(app, "hocvien.chuaco", full_name="Đặng Thị Chưa Có")
+    make_user(app, "giaidap", roles=("moderator",), full_name="Võ Minh Giải", unit="SNV")
+    page = admin.get("/admin/users")
+    row = re.compile(r"<tr>\s*<td><a[^>]*>([^<]+)</a></td>(.*?)</tr>", re.S)
+    rows = {m.group(1): m.group(2) for m in row.finditer(page.get_data(as_text=True))}
+    assert "Chưa có đơn vị" in rows["hocvien.chuaco"]
+    assert "Chưa có đơn vị" not in rows["hocvien.coxa"]
+    assert "Xã Mỹ Hòa Hưng" in rows["hocvien.coxa"]
+    assert "4 tài khoản" in page_text(page)
+
+    def listed(query: str) -> set[str]:
+        html = admin.get("/admin/users" + query).get_data(as_text=True)
+        return set(re.findall(r'<td><a href="/admin/users/\d+">([^<]+)</a></td>', html))
+
+    assert listed("?role=moderator") == {"giaidap"}
+    assert listed("?q=COXA") == {"hocvien.coxa"}
+    assert listed("?q=Đặng Thị") == {"hocvien.chuaco"}
+    assert listed("?q=giải") == {"giaidap"}
+    assert listed("?q=%25") == set()
+    assert listed("?q=_") == set()
+    assert listed("?role=khong-co") == {"quantri", "hocvien.coxa", "hocvien.chuaco", "giaidap"}
+    assert listed("?q=" + "x" * 5000) == set()
+
+
 def test_role_change_ends_that_users_sessions(app, admin):
     user_id = make_user(app, "hocvien", full_name="Phạm Quốc Bảo", unit="XA-MYHOA")
     official = app.test_client()
