@@ -110,7 +110,8 @@ def move_unit(unit_id: int):
     move = MoveUnitForm(prefix="move")
     move.parent.choices = unit_choices(blank="(Không có — đơn vị gốc)")
     if not move.validate_on_submit():
-        flash("Dữ liệu chuyển đơn vị không hợp lệ.", "error")
+        problems = [error for errors in move.errors.values() for error in errors]
+        flash(" ".join(["Không chuyển được đơn vị.", *problems]), "error")
         return redirect(url_for("admin.edit_unit", unit_id=unit.id))
     try:
         parent = org_service.get_by_code(move.parent.data) if move.parent.data else None
