@@ -1,0 +1,32 @@
+"""Bulk import of units and officials from CSV or XLSX: preview first, then all-or-nothing."""
+
+from .batches import confirm, find, purge_expired, stage
+from .results import (
+    KINDS,
+    BatchAlreadyCommitted,
+    BatchMissing,
+    ImportPlan,
+    ImportRejected,
+    ImportResult,
+    PlannedRow,
+    Problem,
+)
+from .service import apply, preview, run
+
+__all__ = [
+    "KINDS",
+    "BatchAlreadyCommitted",
+    "BatchMissing",
+    "ImportPlan",
+    "ImportRejected",
+    "ImportResult",
+    "PlannedRow",
+    "Problem",
+    "apply",
+    "confirm",
+    "find",
+    "preview",
+    "purge_expired",
+    "run",
+    "stage",
+]
