@@ -41,4 +41,4 @@ def audit_log():
     )
 
 
-from . import units_views, users_views  # noqa: E402,F401  (routes on bp)
+from . import import_views, units_views, users_views  # noqa: E402,F401  (routes on bp)
