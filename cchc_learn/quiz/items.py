@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import ClassVar, cast
@@ -19,12 +20,14 @@ TYPES = (
     "description",
 )
 DIFFICULTY_MIN, DIFFICULTY_MAX = 1, 5
+MAX_PARTS = 100
 FULL = 100.0
 # Weights such as 33.33333 % written by hand must still add up to 100 %.
 WEIGHT_SUM_TOLERANCE = 0.01
 # Only ASCII blanks are trimmed: a leading no-break space is content, not layout.
 BLANKS = " \t\n"
-_ALLOWED_CONTROLS = {"\n", "\t"}
+# Unicode category Cc (C0, DEL, C1) except line feed and tab.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _META_FORBIDDEN = ("\n", "[", "]")
 
 
@@ -49,10 +52,8 @@ def is_full(weight: float) -> bool:
 
 def bad_control_char(text: str) -> str | None:
     """Return the first control character that no question text may hold, if any."""
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
-            return char
-    return None
+    found = _CONTROL.search(text)
+    return found.group() if found else None
 
 
 @dataclass(kw_only=True)
@@ -242,6 +243,13 @@ def validate_item(item: Item) -> list[str]:
     """Return every problem of item as a Vietnamese message; empty when it is usable."""
     problems: list[str] = []
     _check_common(item, problems)
+    parts = (
+        getattr(item, "options", None)
+        or getattr(item, "answers", None)
+        or getattr(item, "pairs", [])
+    )
+    if len(parts) > MAX_PARTS:
+        return [*problems, f"câu hỏi có quá nhiều phương án hay đáp án (tối đa {MAX_PARTS})"]
     if isinstance(item, SingleChoice | MultipleChoice):
         _check_choice(item, problems)
     elif isinstance(item, ShortAnswer):

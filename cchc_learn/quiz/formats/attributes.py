@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..items import DIFFICULTY_MAX, DIFFICULTY_MIN, FORMATS, TYPES, clean_text
+from ..items import BLANKS, DIFFICULTY_MAX, DIFFICULTY_MIN, FORMATS, TYPES, clean_text
 
 ITEM_KEYS = ("type", "title", "id", "tags", "topic", "difficulty", "ref", "format", "diacritics")
 DIACRITICS = {"insensitive": True, "sensitive": False}
@@ -48,10 +48,10 @@ def meta_value(key: str, value: Any) -> Any:
 
 def parse_attribute_line(line: str) -> tuple[dict[str, Any], list[str]]:
     """Parse `{key=value key="quoted value"}` into item metadata and a list of problems."""
-    body = line.strip()
+    body = line.strip(BLANKS)
     if not body.endswith("}"):
         return {}, ["dòng thuộc tính phải kết thúc bằng dấu }"]
-    inner = body[1:-1].strip()
+    inner = body[1:-1].strip(BLANKS)
     values: dict[str, Any] = {}
     errors: list[str] = []
     position = 0

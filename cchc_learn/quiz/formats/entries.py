@@ -12,6 +12,9 @@ TRUE_WORDS = frozenset({"đúng", "true"})
 FALSE_WORDS = frozenset({"sai", "false"})
 CATCH_ALL = (None, None)
 _RANGE = re.compile(rf"({NUMBER})[ \t]*\.\.[ \t]*({NUMBER})")
+# `= answer (50%)`: one optional space before the weight belongs to it, so a writer can keep
+# a trailing hard break on the answer's first line.
+WEIGHT_SUFFIX = re.compile(r" ?\((?P<w>[-+]?\d+(?:[.,]\d+)?)[ \t]*%\)[ \t]*$")
 _CENTER = re.compile(rf"({NUMBER})[ \t]*(?:±|\+/-|\+-|:)[ \t]*({NUMBER})")
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..items import (
+    BLANKS,
+    MAX_PARTS,
     Description,
     Essay,
     Item,
@@ -51,13 +53,13 @@ def parse_gift(text: str, path: str = "<gift>") -> Bank:
             if stripped.startswith("//"):
                 _read_meta(stripped, first + offset + 1, meta, problems)
                 body.append("")
-            elif stripped.startswith(_CATEGORY) and not "".join(body).strip():
-                topic = topic_from_category(stripped[len(_CATEGORY) :])
+            elif stripped.startswith(_CATEGORY) and not "".join(body).strip(BLANKS):
+                topic = clean_text(topic_from_category(stripped[len(_CATEGORY) :]))
                 body.append("")
             else:
                 body.append(line)
         source = "\n".join(body)
-        if not source.strip():
+        if not source.strip(BLANKS):
             continue
         item = _Question(source, first + 1, problems).read()
         if item is not None:
@@ -85,7 +87,7 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 def _read_meta(comment: str, line: int, meta: dict[str, Any], problems: Problems) -> None:
     for key, raw in _META.findall(comment):
-        value = raw.strip()
+        value = raw.strip(BLANKS)
         if key == "tag":
             meta.setdefault("tags", []).append(value)
             continue
@@ -141,7 +143,7 @@ class _Question:
 
     def read(self) -> Item | None:
         source, masked = self.source, self.masked
-        pos = len(masked) - len(masked.lstrip())
+        pos = len(masked) - len(masked.lstrip(BLANKS))
         line = self.line_of(pos)
         title = ""
         if masked.startswith("::", pos):
@@ -172,7 +174,7 @@ class _Question:
             )
             return None
         after = source[closing + 1 :]
-        stem_raw = source[pos:opening] + ("_____" + after if after.strip() else "")
+        stem_raw = source[pos:opening] + ("_____" + after if after.strip(BLANKS) else "")
         fmt, stem = split_format(stem_raw)
         common = dict(
             stem=clean_text(unescape(stem)), title=title, format=fmt or "moodle", line=line
@@ -186,7 +188,7 @@ class _Question:
         if general >= 0:
             common["explanation"] = _text(self.source[general + 4 : end])
             end = general
-        block = masked[start:end].strip()
+        block = masked[start:end].strip(BLANKS)
         if not block:
             return Essay(**common)
         if block.startswith("#"):
@@ -198,7 +200,7 @@ class _Question:
             # Pairs never carry weights, so a weighted answer means short answers with arrows.
             if not any(_WEIGHT.match(masked, p.begin, p.stop) for p in spans):
                 return self.matching(spans, common)
-        head = block.split("#", 1)[0].strip()
+        head = block.split("#", 1)[0].strip(BLANKS)
         if head in _TRUE_FALSE:
             return self.true_false(start, end, common)
         return self.short(start, end, common)
@@ -206,11 +208,14 @@ class _Question:
     def spans(self, start: int, end: int, markers: str) -> list[_Part]:
         masked = self.masked
         cuts = [i for i in range(start, end) if masked[i] in markers]
+        if len(cuts) > MAX_PARTS:
+            self.error(start, f"câu hỏi có quá nhiều phương án hay đáp án (tối đa {MAX_PARTS})")
+            return []
         bounds = [("", start), *((masked[i], i + 1) for i in cuts)]
         spans = []
         for index, (marker, begin) in enumerate(bounds):
             stop = cuts[index] if index < len(cuts) else end
-            if marker or masked[begin:stop].strip():
+            if marker or masked[begin:stop].strip(BLANKS):
                 spans.append(_Part(marker, begin, stop))
         return spans
 
@@ -270,7 +275,7 @@ class _Question:
         bounds = [start, *(i + 1 for i in cuts)]
         stops = [*cuts, end]
         pieces = [self.source[b:s] for b, s in zip(bounds, stops, strict=True)]
-        answer = _TRUE_FALSE[pieces[0].strip()]
+        answer = _TRUE_FALSE[pieces[0].strip(BLANKS)]
         wrong = _text(pieces[1]) if len(pieces) > 1 else ""
         right = _text(pieces[2]) if len(pieces) > 2 else ""
         # Moodle reads {T#a#b} as: a for the wrong choice, b for the right one.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..items import BLANKS
+
 FORMAT_TAG = re.compile(r"\[(html|moodle|plain|markdown)\]")
 _ESCAPE = re.compile(r"\\([~=#{}:\\n])")
 # Control characters never survive into parsed text, so one can stand in for an escaped pair
@@ -49,10 +51,10 @@ def split_format(raw: str) -> tuple[str | None, str]:
 
 def topic_from_category(path: str) -> str:
     """Turn a `$CATEGORY:` path such as `$course$/top/PAPI` into the topic `PAPI`."""
-    path = _CATEGORY_ROOT.sub("", path.strip(), count=1)
+    path = _CATEGORY_ROOT.sub("", path.strip(BLANKS), count=1)
     if path == "top":
         return ""
-    return path.removeprefix("top/").strip()
+    return path.removeprefix("top/").strip(BLANKS)
 
 
 def category_for_topic(topic: str) -> str:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..items import (
+    MAX_PARTS,
     Description,
     Essay,
     Item,
@@ -24,7 +25,7 @@ from ..items import (
 )
 from .attributes import parse_attribute_line
 from .bank import Bank, check_unique_ids
-from .entries import Entry, infer_type, numeric_spec, truth_value
+from .entries import WEIGHT_SUFFIX, Entry, infer_type, numeric_spec, truth_value
 from .errors import Problems
 from .frontmatter import split_front_matter
 from .numbers import parse_weight
@@ -35,7 +36,6 @@ _HEADING_TYPO = re.compile(r"#{2,}[^#\s]|#{3,}[ \t]")
 _LIST = re.compile(r"-(?:[ \t]|$)")
 _ANSWER = re.compile(r"=(?:[ \t]|$)")
 _OPTION = re.compile(r"\[(?P<mark> |x|X|(?P<w>[-+]?\d+(?:[.,]\d+)?)[ \t]*%)\](?P<text>.*)", re.S)
-_WEIGHT_SUFFIX = re.compile(r" ?\((?P<w>[-+]?\d+(?:[.,]\d+)?)[ \t]*%\)[ \t]*$")
 _STRUCTURAL = ("-", "=", ">", "{")
 _HEADING_HINT = (
     "câu hỏi mở bằng đúng hai dấu # và một dấu cách ('## '); "
@@ -165,7 +165,7 @@ class _ItemReader:
             # Trailing blanks stay: with continuation lines they are a Markdown hard break.
             value = line[1:].lstrip(" \t")
             weight = None
-            suffix = _WEIGHT_SUFFIX.search(value)
+            suffix = WEIGHT_SUFFIX.search(value)
             if suffix:
                 weight = parse_weight(suffix["w"])
                 value = value[: suffix.start()]
@@ -192,6 +192,8 @@ class _ItemReader:
                 left, right = content.split("->", 1)
                 entry = Entry("pair", row + 1, [left.strip(" \t")], right=right.strip(" \t"))
         self.entries.append(entry)
+        if len(self.entries) == MAX_PARTS + 1:
+            self.error(self.row, f"câu hỏi có quá nhiều phương án hay đáp án (tối đa {MAX_PARTS})")
         return entry
 
     def _build(self) -> Item | None:

@@ -48,6 +48,7 @@ def interval(center: Decimal, tolerance: Decimal) -> tuple[float, float]:
 
 def format_number(value: float) -> str:
     """Spell a float the shortest way that reads back to the same float."""
+    value = float(value)
     if value == 0:
         return "0"
     if value.is_integer() and abs(value) < 1e16:
@@ -74,3 +75,15 @@ def center_form(low: float, high: float) -> tuple[str, str] | None:
     if interval(back_center, back_tol) != (low, high):
         return None
     return spelled
+
+
+def spell_interval(low: float | None, high: float | None, center_mark: str) -> str:
+    """Spell an accepted interval: `*`, `360`, `3.14<mark>0.01` when exact, else `1..5`."""
+    if low is None or high is None:
+        return "*"
+    if low == high:
+        return format_number(low)
+    centred = center_form(low, high)
+    if centred is not None:
+        return f"{centred[0]}{center_mark}{centred[1]}"
+    return f"{format_number(low)}..{format_number(high)}"

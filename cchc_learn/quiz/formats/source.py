@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from ..items import bad_control_char
 from .errors import Problem, Problems, QuestionFormatError
 
@@ -25,13 +23,15 @@ def decode_bank(data: bytes, path: str) -> str:
 
 
 def source_lines(text: str, problems: Problems) -> list[str]:
-    """Return the NFC lines of text, recording oversize files and control characters."""
+    """Return the lines of text, recording oversize files and control characters."""
     if len(text) > MAX_BANK_CHARS:
         problems.add(None, f"tệp quá lớn (tối đa {MAX_BANK_CHARS:,} ký tự)".replace(",", "."))
         return []
     text = text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
     # str.splitlines() would also break on U+2028, U+0085 and friends, shifting line numbers.
-    lines = unicodedata.normalize("NFC", text).split("\n")
+    # No NFC here: each extracted text is normalised on its own, so that a text starting with a
+    # combining mark never fuses with the syntax before it (`=` + U+0338 would become `≠`).
+    lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         char = bad_control_char(line.replace("\ufeff", ""))
         if char is not None:
