@@ -127,20 +127,24 @@ def move_unit(
     """Put unit under new_parent from a date on; the previous link is kept as history."""
     if new_parent is not None and unit in _ancestors(new_parent):
         raise OrgError("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.")
-    if (unit.parent_id or None) == (new_parent.id if new_parent else None):
-        return unit
     day = on or local_today()
-    current = db.session.scalar(
-        select(UnitLink).where(UnitLink.unit_id == unit.id, UnitLink.valid_to.is_(None))
-    )
-    if current is not None:
-        if current.valid_from >= day:
-            db.session.delete(current)
+    parent_id = new_parent.id if new_parent else None
+    # Every link still in force on or after day: a back-dated move must end them all, or
+    # two parents would overlap and reports as of those dates would count the unit twice.
+    later = db.session.scalars(
+        select(UnitLink).where(
+            UnitLink.unit_id == unit.id,
+            or_(UnitLink.valid_to.is_(None), UnitLink.valid_to >= day),
+        )
+    ).all()
+    if (unit.parent_id or None) == parent_id and all(k.parent_id == parent_id for k in later):
+        return unit
+    for link in later:
+        if link.valid_from >= day:
+            db.session.delete(link)
         else:
-            current.valid_to = day - timedelta(days=1)
-    db.session.add(
-        UnitLink(unit_id=unit.id, parent_id=new_parent.id if new_parent else None, valid_from=day)
-    )
+            link.valid_to = day - timedelta(days=1)
+    db.session.add(UnitLink(unit_id=unit.id, parent_id=parent_id, valid_from=day))
     before = {"parent": unit.parent.code if unit.parent else None}
     unit.parent = new_parent
     record(
@@ -156,17 +160,27 @@ def move_unit(
 
 
 def tree(as_of: date | None = None) -> list[TreeNode]:
-    """Return the current unit tree (units valid on as_of), roots first, by code."""
+    """Return the unit tree as it stood on as_of (today by default), roots first, by code."""
     day = as_of or local_today()
     units = db.session.scalars(
         select(Unit)
         .where(Unit.valid_from <= day, or_(Unit.valid_to.is_(None), Unit.valid_to >= day))
         .order_by(Unit.code)
     ).all()
+    # The parent on that day comes from the link history, not from the current parent.
+    parents = dict(
+        db.session.execute(
+            select(UnitLink.unit_id, UnitLink.parent_id).where(
+                UnitLink.valid_from <= day,
+                or_(UnitLink.valid_to.is_(None), UnitLink.valid_to >= day),
+            )
+        ).all()
+    )
     nodes = {u.id: TreeNode(u) for u in units}
     roots: list[TreeNode] = []
     for node in nodes.values():
-        parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
+        parent_id = parents.get(node.unit.id, node.unit.parent_id)
+        parent = nodes.get(parent_id) if parent_id else None
         (parent.children if parent else roots).append(node)
 
     def fix_depth(items: list[TreeNode], depth: int) -> None:
