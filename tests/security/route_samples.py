@@ -12,10 +12,46 @@ from typing import Any
 
 Sampler = Callable[[Any, Any], object]
 
+def _document(app, world) -> tuple[str, int, int]:
+    """A web-authored document with a PDF attachment: (slug, attachment id, revision id)."""
+    from datetime import date
+    from pathlib import Path
+
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.kb import files
+    from cchc_learn.kb.models import Attachment, Document, DocumentRevision
+
+    with app.app_context():
+        doc = db.session.scalar(db.select(Document).where(Document.slug == "mau-van-ban"))
+        if doc is None:
+            declare_write()
+            data = b"%PDF-1.4\n% sample\n"
+            checked = files.check_file(data, "mau.pdf")
+            doc = Document(slug="mau-van-ban", number="1/QĐ-UBND", number_key="1/qd-ubnd",
+                           doc_type="Quyết định", issuer="UBND tỉnh", issued=date(2025, 7, 1),
+                           summary="Văn bản mẫu", body_md="Nội dung", body_html="<p>Nội dung</p>")
+            doc.attachments.append(Attachment(
+                title="Bản PDF", original_name="mau.pdf", content_type=checked.content_type,
+                stored_name=files.store(data, Path(app.config["UPLOAD_DIR"]), checked),
+                size=checked.size, sha256=checked.sha256))
+            db.session.add(doc)
+            db.session.flush()
+            db.session.add(DocumentRevision(document_id=doc.id, version=1, meta={},
+                                            body_md="Nội dung"))
+            db.session.commit()
+        revision = db.session.scalar(db.select(DocumentRevision.id).where(
+            DocumentRevision.document_id == doc.id))
+        return doc.slug, doc.attachments[0].id, revision
+
+
 # "parameter" or, when one route needs a different row, "endpoint:parameter".
 SAMPLES: dict[str, Sampler] = {
     "user_id": lambda app, world: world.user_ids["official"],
     "unit_id": lambda app, world: world.unit_ids["XA"],
+    "ident": lambda app, world: _document(app, world)[0],
+    "attachment_id": lambda app, world: _document(app, world)[1],
+    "revision_id": lambda app, world: _document(app, world)[2],
 }
 
 # A value naming no row, per URL converter; the route must answer 404 (never 500).
@@ -36,4 +72,6 @@ SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {
 }
 
 # Tables a GET request may write by design (for example access events), with the reason.
-GET_MAY_WRITE: dict[str, str] = {}
+GET_MAY_WRITE: dict[str, str] = {
+    "access_event": "views and downloads of documents and lessons are recorded by design",
+}
