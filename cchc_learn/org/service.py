@@ -240,14 +240,30 @@ def assign(
 ) -> Membership | None:
     """Make user a member of unit from a date on (None leaves them without a unit)."""
     day = on or local_today()
-    current = current_membership(user, day)
-    if current is not None and unit is not None and current.unit_id == unit.id:
-        return current
-    if current is not None:
-        if current.valid_from >= day:
-            db.session.delete(current)
+    # Every membership still in force on or after day: a back-dated change ends them all, so
+    # an official never belongs to two units on one day.
+    later = db.session.scalars(
+        select(Membership)
+        .where(
+            Membership.user_id == user.id,
+            or_(Membership.valid_to.is_(None), Membership.valid_to >= day),
+        )
+        .order_by(Membership.valid_from)
+    ).all()
+    current = next((m for m in later if m.valid_from <= day), None)
+    if (
+        unit is not None
+        and len(later) == 1
+        and later[0].unit_id == unit.id
+        and later[0].valid_to is None
+        and later[0].valid_from <= day
+    ):
+        return later[0]
+    for old in later:
+        if old.valid_from >= day:
+            db.session.delete(old)
         else:
-            current.valid_to = day - timedelta(days=1)
+            old.valid_to = day - timedelta(days=1)
     membership = None
     if unit is not None:
         membership = Membership(user=user, unit=unit, valid_from=day)

@@ -120,6 +120,19 @@ def test_leaving_without_a_new_unit_closes_the_membership(province):
     assert unit_on(province, D(2025, 1, 1)) is None
 
 
+def test_a_backdated_move_leaves_no_overlapping_memberships(province):
+    _assign(province, "XA", D(2024, 1, 1))
+    _assign(province, "SNV", D(2025, 7, 1))
+    # Later it turns out the official had moved to the district on 1 March 2025.
+    _assign(province, "HUYEN", D(2025, 3, 1))
+    assert memberships(province) == [
+        ("XA", D(2024, 1, 1), D(2025, 2, 28)),
+        ("HUYEN", D(2025, 3, 1), None),
+    ]
+    for day in [D(2025, 3, 1), D(2025, 7, 1), D(2026, 1, 1)]:
+        assert unit_on(province, day) == "HUYEN", day
+
+
 def test_current_units_maps_many_users_in_one_call(province):
     make_user(province, "dongnghiep")
     _assign(province, "XA", D(2024, 1, 1))
