@@ -55,8 +55,9 @@ def read_text(path: Path, shown: str) -> str:
     except OSError as exc:
         raise ContentError([Problem(shown, 1, f"không đọc được tệp ({exc.strerror})")]) from exc
     if size > MAX_FILE_BYTES:
-        raise ContentError([Problem(shown, 1, f"tệp quá lớn ({size:,} byte; tối đa "
-                                              f"{MAX_FILE_BYTES:,} byte)")])
+        raise ContentError(
+            [Problem(shown, 1, f"tệp quá lớn ({size:,} byte; tối đa {MAX_FILE_BYTES:,} byte)")]
+        )
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -64,8 +65,9 @@ def read_text(path: Path, shown: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError([Problem(shown, line, "tệp không phải mã UTF-8; hãy lưu lại với "
-                                                 "bảng mã UTF-8")]) from exc
+        raise ContentError(
+            [Problem(shown, line, "tệp không phải mã UTF-8; hãy lưu lại với bảng mã UTF-8")]
+        ) from exc
     if "\x00" in text:
         raise ContentError([Problem(shown, 1, "tệp chứa ký tự NUL (không phải văn bản)")])
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -77,8 +79,13 @@ def _check_yaml_events(text: str, shown: str, first_line: int) -> None:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         line = first_line + event.start_mark.line
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise ContentError([Problem(shown, line, "không được dùng neo/bí danh YAML "
-                                                     "(& và *) trong phần đầu tệp")])
+            raise ContentError(
+                [
+                    Problem(
+                        shown, line, "không được dùng neo/bí danh YAML (& và *) trong phần đầu tệp"
+                    )
+                ]
+            )
         tag = getattr(event, "tag", None)
         if tag:
             raise ContentError([Problem(shown, line, f"không được dùng thẻ YAML {tag}")])
@@ -92,8 +99,9 @@ def parse_markdown(text: str, shown: str) -> MarkdownFile:
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
     except StopIteration:
-        raise ContentError([Problem(shown, 1, "phần đầu YAML không có dòng --- kết thúc")]) \
-            from None
+        raise ContentError(
+            [Problem(shown, 1, "phần đầu YAML không có dòng --- kết thúc")]
+        ) from None
     header = "\n".join(lines[1:end])
     if len(header) > MAX_FRONT_MATTER_CHARS:
         raise ContentError([Problem(shown, 2, "phần đầu YAML quá dài")])
@@ -112,9 +120,8 @@ def parse_markdown(text: str, shown: str) -> MarkdownFile:
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
             key_lines[str(key_node.value)] = 2 + key_node.start_mark.line
-    body = "\n".join(lines[end + 1:])
-    return MarkdownFile(path=shown, meta=meta, body=body, body_line=end + 2,
-                        key_lines=key_lines)
+    body = "\n".join(lines[end + 1 :])
+    return MarkdownFile(path=shown, meta=meta, body=body, body_line=end + 2, key_lines=key_lines)
 
 
 def read_markdown_file(path: Path, shown: str | None = None) -> MarkdownFile:

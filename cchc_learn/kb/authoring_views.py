@@ -32,25 +32,35 @@ def _document(ident: str) -> Document:
 
 def _input(form: DocumentForm) -> editing.DocumentInput:
     return editing.DocumentInput(
-        number=form.number.data or "", doc_type=form.doc_type.data or "",
-        issuer=form.issuer.data or "", issued=form.issued.data, status=form.status.data or "",
-        replaced_by=form.replaced_by.data or "", topics=form.topics.data or "",
-        summary=form.summary.data or "", body=form.body.data or "",
-        message=form.message.data or "")
+        number=form.number.data or "",
+        doc_type=form.doc_type.data or "",
+        issuer=form.issuer.data or "",
+        issued=form.issued.data,
+        status=form.status.data or "",
+        replaced_by=form.replaced_by.data or "",
+        topics=form.topics.data or "",
+        summary=form.summary.data or "",
+        body=form.body.data or "",
+        message=form.message.data or "",
+    )
 
 
 def _edit(doc: Document | None):
     form = DocumentForm(obj=None)
     if request.method == "GET" and doc is not None:
-        form.number.data, form.doc_type.data, form.issuer.data = doc.number, doc.doc_type, \
-            doc.issuer
+        form.number.data, form.doc_type.data, form.issuer.data = (
+            doc.number,
+            doc.doc_type,
+            doc.issuer,
+        )
         form.issued.data, form.status.data = doc.issued, doc.status
         form.replaced_by.data, form.topics.data = doc.replaced_by, ", ".join(doc.topics)
         form.summary.data, form.body.data = doc.summary, doc.body_md
     error, preview_html = None, None
     if doc is not None and doc.from_file:
-        return render_template("kb/edit.html", form=form, doc=doc, error=None,
-                               preview_html=None, read_only=True)
+        return render_template(
+            "kb/edit.html", form=form, doc=doc, error=None, preview_html=None, read_only=True
+        )
     if form.validate_on_submit():
         data = _input(form)
         if request.form.get("action") == "preview":
@@ -65,8 +75,9 @@ def _edit(doc: Document | None):
                 db.session.commit()
                 flash(f"Đã lưu văn bản {saved.number} (phiên bản {saved.version}).", "success")
                 return redirect(url_for("kb.show", ident=saved.slug))
-    return render_template("kb/edit.html", form=form, doc=doc, error=error,
-                           preview_html=preview_html, read_only=False)
+    return render_template(
+        "kb/edit.html", form=form, doc=doc, error=error, preview_html=preview_html, read_only=False
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,8 +96,9 @@ def edit(ident: str):
 @roles_required(*EDITORS)
 def revisions(ident: str):
     doc = _document(ident)
-    return render_template("kb/revisions.html", doc=doc, revisions=editing.revisions(doc),
-                           action_form=ActionForm())
+    return render_template(
+        "kb/revisions.html", doc=doc, revisions=editing.revisions(doc), action_form=ActionForm()
+    )
 
 
 @bp.route("/<ident>/revisions/<int:revision_id>")
@@ -98,8 +110,9 @@ def revision(ident: str, revision_id: int):
         abort(404)
     older = next((r for r in editing.revisions(doc) if r.version < rev.version), None)
     diff = diff_lines(older.body_md if older else "", rev.body_md)
-    return render_template("kb/revision.html", doc=doc, rev=rev, older=older, diff=diff,
-                           action_form=ActionForm())
+    return render_template(
+        "kb/revision.html", doc=doc, rev=rev, older=older, diff=diff, action_form=ActionForm()
+    )
 
 
 @bp.route("/<ident>/revisions/<int:revision_id>/restore", methods=["POST"])
@@ -128,8 +141,14 @@ def attachments(ident: str):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            editing.add_attachment(doc, upload.read(), upload.filename, form.title.data or "",
-                                   _actor(), Path(current_app.config["UPLOAD_DIR"]))
+            editing.add_attachment(
+                doc,
+                upload.read(),
+                upload.filename,
+                form.title.data or "",
+                _actor(),
+                Path(current_app.config["UPLOAD_DIR"]),
+            )
         except service.KbError as exc:
             db.session.rollback()
             error = str(exc)
@@ -137,8 +156,9 @@ def attachments(ident: str):
             db.session.commit()
             flash("Đã thêm tệp đính kèm.", "success")
             return redirect(url_for("kb.attachments", ident=doc.slug))
-    return render_template("kb/attachments.html", doc=doc, form=form, error=error,
-                           action_form=ActionForm())
+    return render_template(
+        "kb/attachments.html", doc=doc, form=form, error=error, action_form=ActionForm()
+    )
 
 
 @bp.route("/<ident>/attachments/<int:attachment_id>/delete", methods=["POST"])

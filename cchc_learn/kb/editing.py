@@ -44,8 +44,11 @@ class DocumentInput:
     def meta(self) -> dict[str, Any]:
         """The values in the front-matter shape the file loader validates."""
         meta: dict[str, Any] = {
-            "number": self.number, "type": self.doc_type, "issuer": self.issuer,
-            "issued": self.issued, "status": self.status or "in_force",
+            "number": self.number,
+            "type": self.doc_type,
+            "issuer": self.issuer,
+            "issued": self.issued,
+            "status": self.status or "in_force",
             "topics": [t.strip() for t in self.topics.split(",") if t.strip()],
             "summary": self.summary,
         }
@@ -79,8 +82,10 @@ def _unique_slug(number: str) -> str:
 
 def _check_editable(doc: Document) -> None:
     if doc.from_file:
-        raise KbError(f"Văn bản này được quản lý bằng tệp content/{doc.source_path}; hãy sửa "
-                      "tệp đó rồi chạy cchc-learn content sync.")
+        raise KbError(
+            f"Văn bản này được quản lý bằng tệp content/{doc.source_path}; hãy sửa "
+            "tệp đó rồi chạy cchc-learn content sync."
+        )
 
 
 def save(doc: Document | None, data: DocumentInput, actor: User) -> Document:
@@ -103,20 +108,36 @@ def save(doc: Document | None, data: DocumentInput, actor: User) -> Document:
     doc.updated_at = utcnow()
     db.session.flush()
     meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.meta().items()}
-    db.session.add(DocumentRevision(document_id=doc.id, version=doc.version, meta=meta,
-                                    body_md=source.body, author_id=actor.id,
-                                    message=data.message.strip()[:300]))
+    db.session.add(
+        DocumentRevision(
+            document_id=doc.id,
+            version=doc.version,
+            meta=meta,
+            body_md=source.body,
+            author_id=actor.id,
+            message=data.message.strip()[:300],
+        )
+    )
     log_change("document", doc.id)
-    record(actor, "document.save", "document", doc.id,
-           f"Lưu văn bản {doc.number} (phiên bản {doc.version})")
+    record(
+        actor,
+        "document.save",
+        "document",
+        doc.id,
+        f"Lưu văn bản {doc.number} (phiên bản {doc.version})",
+    )
     return doc
 
 
 def revisions(doc: Document) -> list[DocumentRevision]:
     """The document's revisions, newest first."""
-    return list(db.session.scalars(
-        select(DocumentRevision).where(DocumentRevision.document_id == doc.id)
-        .order_by(DocumentRevision.version.desc())))
+    return list(
+        db.session.scalars(
+            select(DocumentRevision)
+            .where(DocumentRevision.document_id == doc.id)
+            .order_by(DocumentRevision.version.desc())
+        )
+    )
 
 
 def get_revision(doc: Document, revision_id: int) -> DocumentRevision | None:
@@ -130,17 +151,23 @@ def restore(doc: Document, revision: DocumentRevision, actor: User) -> Document:
     meta = revision.meta
     issued = date.fromisoformat(meta["issued"]) if meta.get("issued") else None
     data = DocumentInput(
-        number=meta.get("number", ""), doc_type=meta.get("type", ""),
-        issuer=meta.get("issuer", ""), issued=issued, status=meta.get("status", "in_force"),
-        replaced_by=meta.get("replaced_by") or "", topics=", ".join(meta.get("topics", [])),
-        summary=meta.get("summary", ""), body=revision.body_md,
+        number=meta.get("number", ""),
+        doc_type=meta.get("type", ""),
+        issuer=meta.get("issuer", ""),
+        issued=issued,
+        status=meta.get("status", "in_force"),
+        replaced_by=meta.get("replaced_by") or "",
+        topics=", ".join(meta.get("topics", [])),
+        summary=meta.get("summary", ""),
+        body=revision.body_md,
         message=f"Khôi phục phiên bản {revision.version}",
     )
     return save(doc, data, actor)
 
 
-def add_attachment(doc: Document, data: bytes, filename: str, title: str, actor: User,
-                   upload_dir: Path) -> Attachment:
+def add_attachment(
+    doc: Document, data: bytes, filename: str, title: str, actor: User, upload_dir: Path
+) -> Attachment:
     """Check and store an uploaded PDF/DOCX for a web-authored document."""
     _check_editable(doc)
     name = Path(filename or "tep").name[:255] or "tep"
@@ -148,14 +175,19 @@ def add_attachment(doc: Document, data: bytes, filename: str, title: str, actor:
         checked = files.check_file(data, name)
     except files.AttachmentError as exc:
         raise KbError(str(exc)) from exc
-    attachment = Attachment(title=(title or name).strip()[:300], original_name=name,
-                            stored_name=files.store(data, upload_dir, checked),
-                            content_type=checked.content_type, size=checked.size,
-                            sha256=checked.sha256)
+    attachment = Attachment(
+        title=(title or name).strip()[:300],
+        original_name=name,
+        stored_name=files.store(data, upload_dir, checked),
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
     doc.attachments.append(attachment)
     db.session.flush()
-    record(actor, "document.attach", "document", doc.id,
-           f"Đính kèm {name} vào văn bản {doc.number}")
+    record(
+        actor, "document.attach", "document", doc.id, f"Đính kèm {name} vào văn bản {doc.number}"
+    )
     return attachment
 
 
@@ -163,5 +195,10 @@ def remove_attachment(doc: Document, attachment: Attachment, actor: User) -> Non
     """Detach a file (the stored bytes stay for the access history)."""
     _check_editable(doc)
     doc.attachments.remove(attachment)
-    record(actor, "document.detach", "document", doc.id,
-           f"Gỡ tệp {attachment.original_name} khỏi văn bản {doc.number}")
+    record(
+        actor,
+        "document.detach",
+        "document",
+        doc.id,
+        f"Gỡ tệp {attachment.original_name} khỏi văn bản {doc.number}",
+    )

@@ -52,7 +52,9 @@ class Document(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topic_links: Mapped[list[DocumentTopic]] = relationship(
-        back_populates="document", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="document",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="DocumentTopic.topic",
     )
     attachments: Mapped[list[Attachment]] = relationship(

@@ -49,14 +49,21 @@ def document_url(slug: str) -> str:
 
 def _hash(source: DocumentSource) -> str:
     payload = {
-        "number": source.number, "type": source.doc_type, "issuer": source.issuer,
-        "issued": source.issued.isoformat(), "status": source.status,
-        "replaced_by": source.replaced_by, "topics": source.topics, "summary": source.summary,
-        "source": source.source, "body": source.body,
+        "number": source.number,
+        "type": source.doc_type,
+        "issuer": source.issuer,
+        "issued": source.issued.isoformat(),
+        "status": source.status,
+        "replaced_by": source.replaced_by,
+        "topics": source.topics,
+        "summary": source.summary,
+        "source": source.source,
+        "body": source.body,
         "attachments": [(a.file, a.title) for a in source.attachments],
     }
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True)
-                          .encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
 def number_resolver(extra: Iterable[DocumentSource] = ()) -> Callable[[str], str | None]:
@@ -77,14 +84,22 @@ def number_resolver(extra: Iterable[DocumentSource] = ()) -> Callable[[str], str
 
 
 def _meta(source: DocumentSource) -> dict:
-    return {"number": source.number, "type": source.doc_type, "issuer": source.issuer,
-            "issued": source.issued.isoformat(), "status": source.status,
-            "replaced_by": source.replaced_by, "topics": source.topics,
-            "summary": source.summary, "source": source.source}
+    return {
+        "number": source.number,
+        "type": source.doc_type,
+        "issuer": source.issuer,
+        "issued": source.issued.isoformat(),
+        "status": source.status,
+        "replaced_by": source.replaced_by,
+        "topics": source.topics,
+        "summary": source.summary,
+        "source": source.source,
+    }
 
 
-def _apply(doc: Document, source: DocumentSource, resolve, content_dir: Path,
-           upload_dir: Path) -> None:
+def _apply(
+    doc: Document, source: DocumentSource, resolve, content_dir: Path, upload_dir: Path
+) -> None:
     rendered = render(source.body, doc_link_resolver=resolve)
     doc.number, doc.number_key = source.number, source.key
     doc.doc_type, doc.issuer, doc.issued = source.doc_type, source.issuer, source.issued
@@ -106,11 +121,16 @@ def _apply(doc: Document, source: DocumentSource, resolve, content_dir: Path,
         path = (content_dir / "documents" / spec.file).resolve()
         data = path.read_bytes()
         checked = files.check_file(data, spec.file)
-        doc.attachments.append(Attachment(
-            title=spec.title, original_name=Path(spec.file).name,
-            stored_name=files.store(data, upload_dir, checked),
-            content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
-        ))
+        doc.attachments.append(
+            Attachment(
+                title=spec.title,
+                original_name=Path(spec.file).name,
+                stored_name=files.store(data, upload_dir, checked),
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+            )
+        )
 
 
 def check_attachments(sources: Iterable[DocumentSource], content_dir: Path) -> list[str]:
@@ -121,8 +141,10 @@ def check_attachments(sources: Iterable[DocumentSource], content_dir: Path) -> l
         for spec in source.attachments:
             path = (base / spec.file).resolve()
             if base not in path.parents or not path.is_file():
-                problems.append(f"{content_dir.name}/{source.path}:{spec.line}: không tìm "
-                                f"thấy tệp đính kèm {spec.file}")
+                problems.append(
+                    f"{content_dir.name}/{source.path}:{spec.line}: không tìm "
+                    f"thấy tệp đính kèm {spec.file}"
+                )
                 continue
             try:
                 files.check_file(path.read_bytes(), spec.file)
@@ -131,9 +153,14 @@ def check_attachments(sources: Iterable[DocumentSource], content_dir: Path) -> l
     return problems
 
 
-def sync_documents(sources: list[DocumentSource], *, content_dir: Path, upload_dir: Path,
-                   actor: User | None = None,
-                   progress: Callable[[DocumentSource], None] | None = None) -> SyncSummary:
+def sync_documents(
+    sources: list[DocumentSource],
+    *,
+    content_dir: Path,
+    upload_dir: Path,
+    actor: User | None = None,
+    progress: Callable[[DocumentSource], None] | None = None,
+) -> SyncSummary:
     """Bring file-sourced documents in line with the files; the caller commits."""
     summary = SyncSummary()
     resolve = number_resolver(sources)
@@ -154,10 +181,16 @@ def sync_documents(sources: list[DocumentSource], *, content_dir: Path, upload_d
             _apply(doc, source, resolve, content_dir, upload_dir)
             doc.content_hash = digest
             db.session.flush()
-            db.session.add(DocumentRevision(document_id=doc.id, version=doc.version,
-                                            meta=_meta(source), body_md=source.body,
-                                            author_id=actor.id if actor else None,
-                                            message=f"Đồng bộ từ {source.path}"))
+            db.session.add(
+                DocumentRevision(
+                    document_id=doc.id,
+                    version=doc.version,
+                    meta=_meta(source),
+                    body_md=source.body,
+                    author_id=actor.id if actor else None,
+                    message=f"Đồng bộ từ {source.path}",
+                )
+            )
             log_change("document", doc.id)
         if progress:
             progress(source)
@@ -188,9 +221,17 @@ class BrowseResult:
     facets: dict[str, list[tuple[str, int]]]
 
 
-def browse(*, doc_type: str | None = None, issuer: str | None = None,
-           year: int | None = None, topic: str | None = None, status: str | None = None,
-           sort: str = "issued_desc", page: int = 1, per_page: int = 20) -> BrowseResult:
+def browse(
+    *,
+    doc_type: str | None = None,
+    issuer: str | None = None,
+    year: int | None = None,
+    topic: str | None = None,
+    status: str | None = None,
+    sort: str = "issued_desc",
+    page: int = 1,
+    per_page: int = 20,
+) -> BrowseResult:
     """Filter and sort live documents; facet counts are SQL aggregates."""
     base = select(Document.id).where(Document.archived.is_(False))
     if doc_type:
@@ -202,35 +243,50 @@ def browse(*, doc_type: str | None = None, issuer: str | None = None,
     if status:
         base = base.where(Document.status == status)
     if topic:
-        base = base.where(Document.id.in_(
-            select(DocumentTopic.document_id).where(DocumentTopic.topic == topic)))
+        base = base.where(
+            Document.id.in_(select(DocumentTopic.document_id).where(DocumentTopic.topic == topic))
+        )
     ids = base.subquery()
     total = db.session.scalar(select(func.count()).select_from(ids)) or 0
     order = SORTS.get(sort, SORTS["issued_desc"])
     docs = db.session.scalars(
-        select(Document).where(Document.id.in_(select(ids.c.id))).order_by(*order)
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)
+        select(Document)
+        .where(Document.id.in_(select(ids.c.id)))
+        .order_by(*order)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
     ).all()
 
     def facet(column) -> list[tuple[str, int]]:
         rows = db.session.execute(
-            select(column, func.count()).where(Document.id.in_(select(ids.c.id)))
-            .group_by(column).order_by(func.count().desc(), column)
+            select(column, func.count())
+            .where(Document.id.in_(select(ids.c.id)))
+            .group_by(column)
+            .order_by(func.count().desc(), column)
         ).all()
         return [(str(v), n) for v, n in rows if v is not None]
 
     year_col = extract("year", Document.issued)
     topic_rows = db.session.execute(
-        select(DocumentTopic.topic, func.count()).where(
-            DocumentTopic.document_id.in_(select(ids.c.id)))
-        .group_by(DocumentTopic.topic).order_by(func.count().desc(), DocumentTopic.topic)
+        select(DocumentTopic.topic, func.count())
+        .where(DocumentTopic.document_id.in_(select(ids.c.id)))
+        .group_by(DocumentTopic.topic)
+        .order_by(func.count().desc(), DocumentTopic.topic)
     ).all()
     facets = {
         "type": facet(Document.doc_type),
         "issuer": facet(Document.issuer),
-        "year": sorted(((str(int(float(y))), n) for y, n in db.session.execute(
-            select(year_col, func.count()).where(Document.id.in_(select(ids.c.id)))
-            .group_by(year_col)).all()), reverse=True),
+        "year": sorted(
+            (
+                (str(int(float(y))), n)
+                for y, n in db.session.execute(
+                    select(year_col, func.count())
+                    .where(Document.id.in_(select(ids.c.id)))
+                    .group_by(year_col)
+                ).all()
+            ),
+            reverse=True,
+        ),
         "topic": [(t, n) for t, n in topic_rows],
         "status": facet(Document.status),
     }
@@ -241,20 +297,29 @@ def related(doc: Document, limit: int = 6) -> list[Document]:
     """Documents sharing most topics with doc, newest first, plus replacement links."""
     linked = []
     if doc.replaced_by:
-        linked += db.session.scalars(select(Document).where(
-            Document.number_key == number_key(doc.replaced_by), Document.archived.is_(False)))
-    linked += db.session.scalars(select(Document).where(
-        Document.replaced_by.is_not(None), Document.archived.is_(False),
-        func.lower(Document.replaced_by) == doc.number.lower()))
+        linked += db.session.scalars(
+            select(Document).where(
+                Document.number_key == number_key(doc.replaced_by), Document.archived.is_(False)
+            )
+        )
+    linked += db.session.scalars(
+        select(Document).where(
+            Document.replaced_by.is_not(None),
+            Document.archived.is_(False),
+            func.lower(Document.replaced_by) == doc.number.lower(),
+        )
+    )
     topics = doc.topics
     if topics:
         overlap = func.count(DocumentTopic.topic)
         rows = db.session.execute(
             select(Document, overlap)
             .join(DocumentTopic, DocumentTopic.document_id == Document.id)
-            .where(DocumentTopic.topic.in_(topics), Document.id != doc.id,
-                   Document.archived.is_(False))
-            .group_by(Document.id).order_by(overlap.desc(), Document.issued.desc())
+            .where(
+                DocumentTopic.topic.in_(topics), Document.id != doc.id, Document.archived.is_(False)
+            )
+            .group_by(Document.id)
+            .order_by(overlap.desc(), Document.issued.desc())
             .limit(limit)
         ).all()
         linked += [d for d, _ in rows]
@@ -269,8 +334,14 @@ def related(doc: Document, limit: int = 6) -> list[Document]:
 def search_titles(text: str, limit: int = 10) -> list[Document]:
     """A plain SQL look-up by number or summary (used where the index is not needed)."""
     like = f"%{text.strip().lower()[:100]}%"
-    return list(db.session.scalars(
-        select(Document).where(Document.archived.is_(False),
-                               or_(Document.number_key.like(like),
-                                   func.lower(Document.summary).like(like)))
-        .order_by(Document.issued.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.archived.is_(False),
+                or_(Document.number_key.like(like), func.lower(Document.summary).like(like)),
+            )
+            .order_by(Document.issued.desc())
+            .limit(limit)
+        )
+    )

@@ -34,11 +34,28 @@ def index():
     sort = _arg("sort") or "issued_desc"
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     result = service.browse(sort=sort, page=page, per_page=PER_PAGE, **filters)
-    args = {k: v for k, v in {"type": filters["doc_type"], "issuer": filters["issuer"],
-                              "year": filters["year"], "topic": filters["topic"],
-                              "status": filters["status"], "sort": sort}.items() if v}
-    return render_template("kb/index.html", result=result, filters=filters, sort=sort,
-                           page=page, per_page=PER_PAGE, args=args, statuses=STATUSES)
+    args = {
+        k: v
+        for k, v in {
+            "type": filters["doc_type"],
+            "issuer": filters["issuer"],
+            "year": filters["year"],
+            "topic": filters["topic"],
+            "status": filters["status"],
+            "sort": sort,
+        }.items()
+        if v
+    }
+    return render_template(
+        "kb/index.html",
+        result=result,
+        filters=filters,
+        sort=sort,
+        page=page,
+        per_page=PER_PAGE,
+        args=args,
+        statuses=STATUSES,
+    )
 
 
 @bp.route("/<ident>")
@@ -64,5 +81,10 @@ def download(ident: str, attachment_id: int):
     if not path.is_file():
         abort(404)
     note_access("attachment", attachment.id, doc.version, action="download")
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )

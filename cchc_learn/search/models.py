@@ -13,7 +13,7 @@ from ..extensions import db
 
 
 class SearchChange(db.Model):
-    """"Object kind:id changed": every index applies these in id order and remembers how far."""
+    """ "Object kind:id changed": every index applies these in id order and remembers how far."""
 
     __tablename__ = "search_change"
 

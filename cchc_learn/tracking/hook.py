@@ -37,8 +37,9 @@ def tracked(view: F) -> F:
     return view
 
 
-def note_access(object_type: str, object_id: int, version: int | None,
-                action: str = "view") -> None:
+def note_access(
+    object_type: str, object_id: int, version: int | None, action: str = "view"
+) -> None:
     """Tell the hook what this request showed (called by a tracked view)."""
     g.cchc_access = Access(object_type, object_id, version, action)
 
@@ -59,9 +60,15 @@ def _after(response):
         return response
     if response.status_code != 200 or request.method != "GET":
         return response
-    db.session.add(AccessEvent(user_id=current_user.id, object_type=access.object_type,
-                               object_id=access.object_id, version=access.version,
-                               action=access.action))
+    db.session.add(
+        AccessEvent(
+            user_id=current_user.id,
+            object_type=access.object_type,
+            object_id=access.object_id,
+            version=access.version,
+            action=access.action,
+        )
+    )
     # Committed here so the event is durable before the user sees the page; a failure
     # becomes a 500 rather than a silently lost event.
     db.session.commit()

@@ -20,8 +20,7 @@ def problems(path) -> list[str]:
 
 
 def test_reads_meta_body_and_key_lines(tmp_path):
-    path = write(tmp_path, "---\nnumber: 1/QĐ-UBND\nissued: 2025-07-01\n---\n# Tiêu đề\n"
-                 .encode())
+    path = write(tmp_path, "---\nnumber: 1/QĐ-UBND\nissued: 2025-07-01\n---\n# Tiêu đề\n".encode())
     md = read_markdown_file(path, "doc.md")
     assert md.meta["number"] == "1/QĐ-UBND"
     assert md.line_of("issued") == 3
@@ -52,8 +51,10 @@ def test_python_tags_are_refused(tmp_path):
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path):
-    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a]\n" \
-           "c: [*b, *b, *b, *b, *b, *b, *b, *b]\n---\n"
+    bomb = (
+        "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a]\n"
+        "c: [*b, *b, *b, *b, *b, *b, *b, *b]\n---\n"
+    )
     [message] = problems(write(tmp_path, bomb.encode()))
     assert "neo/bí danh" in message
 

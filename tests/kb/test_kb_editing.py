@@ -13,10 +13,16 @@ from cchc_learn.kb.models import Attachment, Document, DocumentRevision
 from cchc_learn.search.models import SearchChange
 
 FORM = {
-    "number": "12/KH-SNV", "doc_type": "Kế hoạch", "issuer": "Sở Nội vụ",
-    "issued": "2026-01-15", "status": "in_force", "replaced_by": "",
-    "topics": "Đào tạo bồi dưỡng, TTHC", "summary": "Kế hoạch bồi dưỡng CCHC năm 2026",
-    "body": "## Mục tiêu\n\nBồi dưỡng 95 % cán bộ.", "message": "Bản đầu",
+    "number": "12/KH-SNV",
+    "doc_type": "Kế hoạch",
+    "issuer": "Sở Nội vụ",
+    "issued": "2026-01-15",
+    "status": "in_force",
+    "replaced_by": "",
+    "topics": "Đào tạo bồi dưỡng, TTHC",
+    "summary": "Kế hoạch bồi dưỡng CCHC năm 2026",
+    "body": "## Mục tiêu\n\nBồi dưỡng 95 % cán bộ.",
+    "message": "Bản đầu",
 }
 
 
@@ -52,10 +58,14 @@ def test_trainer_creates_document_as_revision_one(app, client):
 
 def test_preview_renders_without_writing(app, client):
     trainer(app, client)
-    response = post(client, app, "/kb/new", dict(FORM, action="preview",
-                                                 body="**đậm** [x](javascript:alert(1))"))
+    response = post(
+        client,
+        app,
+        "/kb/new",
+        dict(FORM, action="preview", body="**đậm** [x](javascript:alert(1))"),
+    )
     preview = response.get_data(as_text=True).split('id="preview-h"', 1)[1]
-    assert "<strong>đậm</strong>" in preview and "href=\"javascript" not in preview
+    assert "<strong>đậm</strong>" in preview and 'href="javascript' not in preview
     assert documents(app) == []
 
 
@@ -79,11 +89,14 @@ def test_bad_input_is_refused_in_vietnamese_and_writes_nothing(app, client):
 def test_edit_diff_and_restore(app, client):
     trainer(app, client)
     post(client, app, "/kb/new", FORM)
-    post(client, app, "/kb/12-kh-snv/edit", dict(FORM, body=FORM["body"] + "\n\nThêm dòng mới.",
-                                                 message="Bổ sung"))
+    post(
+        client,
+        app,
+        "/kb/12-kh-snv/edit",
+        dict(FORM, body=FORM["body"] + "\n\nThêm dòng mới.", message="Bổ sung"),
+    )
     with app.app_context():
-        revs = db.session.scalars(select(DocumentRevision).order_by(DocumentRevision.version)
-                                  ).all()
+        revs = db.session.scalars(select(DocumentRevision).order_by(DocumentRevision.version)).all()
         first_id, second_id = revs[0].id, revs[1].id
     diff = client.get(f"/kb/12-kh-snv/revisions/{second_id}").get_data(as_text=True)
     assert '<span class="diff-add">+Thêm dòng mới.</span>' in diff
@@ -127,27 +140,47 @@ def test_attachments_are_checked_by_content(app, client):
     trainer(app, client)
     post(client, app, "/kb/new", FORM)
     url = "/kb/12-kh-snv/attachments"
-    ok_pdf = post(client, app, url, {"file": (io.BytesIO(b"%PDF-1.7\n..."), "ke-hoach.pdf"),
-                                     "title": "Bản ký"}, content_type="multipart/form-data")
+    ok_pdf = post(
+        client,
+        app,
+        url,
+        {"file": (io.BytesIO(b"%PDF-1.7\n..."), "ke-hoach.pdf"), "title": "Bản ký"},
+        content_type="multipart/form-data",
+    )
     assert ok_pdf.status_code == 302
-    fake = post(client, app, url, {"file": (io.BytesIO(b"MZ\x90\x00binary"), "virus.pdf")},
-                content_type="multipart/form-data")
+    fake = post(
+        client,
+        app,
+        url,
+        {"file": (io.BytesIO(b"MZ\x90\x00binary"), "virus.pdf")},
+        content_type="multipart/form-data",
+    )
     assert "không phải PDF hoặc DOCX" in page_text(fake)
     zip_only = io.BytesIO()
     with zipfile.ZipFile(zip_only, "w") as z:
         z.writestr("a.txt", "x")
-    bad_zip = post(client, app, url, {"file": (io.BytesIO(zip_only.getvalue()), "x.docx")},
-                   content_type="multipart/form-data")
+    bad_zip = post(
+        client,
+        app,
+        url,
+        {"file": (io.BytesIO(zip_only.getvalue()), "x.docx")},
+        content_type="multipart/form-data",
+    )
     assert "không phải PDF hoặc DOCX" in page_text(bad_zip)
-    good_docx = post(client, app, url, {"file": (io.BytesIO(docx_bytes()), "../../etc/x.docx")},
-                     content_type="multipart/form-data")
+    good_docx = post(
+        client,
+        app,
+        url,
+        {"file": (io.BytesIO(docx_bytes()), "../../etc/x.docx")},
+        content_type="multipart/form-data",
+    )
     assert good_docx.status_code == 302
     [doc] = documents(app)
     assert sorted(a.original_name for a in doc.attachments) == ["ke-hoach.pdf", "x.docx"]
     pdf = next(a for a in doc.attachments if a.original_name == "ke-hoach.pdf")
     download = client.get(f"/kb/12-kh-snv/files/{pdf.id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
-    assert 'filename=ke-hoach.pdf' in download.headers["Content-Disposition"]
+    assert "filename=ke-hoach.pdf" in download.headers["Content-Disposition"]
     download.close()
     post(client, app, f"/kb/12-kh-snv/attachments/{pdf.id}/delete")
     assert count(app, Attachment) == 1

@@ -84,8 +84,9 @@ def test_changed_file_is_a_new_version_and_removed_file_is_archived(app):
     changed = dict(DOCS)
     changed["4599-qd-ubnd.md"] = DOCS["4599-qd-ubnd.md"].replace("100 %", "Một trăm phần trăm")
     del changed["61-2018-nd-cp.md"]
-    changed["4599-qd-ubnd.md"] = changed["4599-qd-ubnd.md"].replace(" Xem thêm [[61/2018/NĐ-CP]].",
-                                                                    "")
+    changed["4599-qd-ubnd.md"] = changed["4599-qd-ubnd.md"].replace(
+        " Xem thêm [[61/2018/NĐ-CP]].", ""
+    )
     write_content(app, changed)
     summary = sync(app)
     assert (summary.updated, summary.archived) == (1, 1)
@@ -102,9 +103,13 @@ def test_broken_document_link_is_a_content_problem(app):
     root = write_content(app, docs)
     with app.app_context():
         tree = load_tree(root)
-    assert any(p.endswith("liên kết [[61/2018/NĐ-CP]] không trỏ tới văn bản nào trong cơ sở "
-                          "dữ liệu văn bản") and p.startswith("content/documents/4599-qd-ubnd.md:11:")
-               for p in tree.problems)
+    assert any(
+        p.endswith(
+            "liên kết [[61/2018/NĐ-CP]] không trỏ tới văn bản nào trong cơ sở dữ liệu văn bản"
+        )
+        and p.startswith("content/documents/4599-qd-ubnd.md:11:")
+        for p in tree.problems
+    )
 
 
 def test_document_page_shows_metadata_safe_text_and_links(app, client):
@@ -146,4 +151,5 @@ def test_views_by_signed_in_users_are_recorded_once_each(app, client):
         events = db.session.scalars(select(AccessEvent)).all()
         doc = db.session.scalar(select(Document).where(Document.slug == "4599-qd-ubnd"))
         assert [(e.object_type, e.object_id, e.version, e.action) for e in events] == [
-            ("document", doc.id, 1, "view")]
+            ("document", doc.id, 1, "view")
+        ]
