@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ...access import ROLE_LABELS, ROLES
 from ...auth import service as auth_service
 from ...auth.models import User
+from ...extensions import db
 from .. import service as org_service
 from ..models import Unit
 from .columns import ColumnMap, fold
@@ -22,10 +23,10 @@ ROLE_SEPARATORS = re.compile(r"[;,|]")
 
 @dataclass(frozen=True)
 class AccountRecord:
-    """An account as a row describes it."""
+    """An account as a row describes it (a field is None when its cell was refused)."""
 
-    username: str
-    full_name: str
+    username: str | None
+    full_name: str | None
     email: str | None
     unit_code: str | None
     position: str | None
@@ -57,7 +58,7 @@ def _parse_roles(text: str, names: dict[str, str]) -> tuple[frozenset[str], list
     return frozenset(chosen or {"official"}), unknown
 
 
-def _parse(row: PlannedRow, cmap: ColumnMap, roles: dict[str, str]) -> AccountRecord | None:
+def _parse(row: PlannedRow, cmap: ColumnMap, roles: dict[str, str]) -> AccountRecord:
     cells, header = row.cells, cmap.header
     username = full_name = None
     email = position = None
@@ -98,8 +99,6 @@ def _parse(row: PlannedRow, cmap: ColumnMap, roles: dict[str, str]) -> AccountRe
                 header("unit_code"),
                 "Chưa nhập mã đơn vị: mỗi học viên (cán bộ, công chức) phải thuộc một đơn vị.",
             )
-    if row.status == ERROR or username is None or full_name is None:
-        return None
     return AccountRecord(username, full_name, email, unit_code, position, role_set)
 
 
@@ -138,40 +137,42 @@ def plan_accounts(plan: ImportPlan, cmap: ColumnMap) -> None:
     for row in plan.rows:
         row.record = _parse(row, cmap, roles)
 
-    def username_key(row: PlannedRow) -> str | None:
-        return (
-            row.record.username
-            if row.record
-            else auth_service.normalise_username(row.cells.get("username", ""))
-        )
+    def username_key(row: PlannedRow) -> str:
+        return row.record.username or auth_service.normalise_username(row.cells["username"])
 
     mark_duplicates(plan.rows, username_key, cmap.header("username"), "Tên đăng nhập")
-    records = [r for r in plan.rows if r.record is not None]
-    known_units = units_by_code({r.record.unit_code for r in records if r.record.unit_code})
-    users, current = _existing_users({r.record.username for r in records})
-    for row in records:
-        record = row.record
-        unit = known_units.get(record.unit_code.lower()) if record.unit_code else None
-        if record.unit_code and unit is None:
-            row.fail(cmap.header("unit_code"), f"Không có đơn vị mã {record.unit_code}.")
-            continue
-        if unit is not None and unit.valid_to is not None:
-            row.fail(
-                cmap.header("unit_code"),
-                f"Đơn vị {unit.code} đã ngừng hoạt động từ {unit.valid_to.strftime('%d/%m/%Y')}.",
-            )
-            continue
-        user = users.get(record.username)
+    _check_units(plan.rows, cmap)
+    clean = [r for r in plan.rows if r.status != ERROR]
+    users, current = _existing_users({r.record.username for r in clean})
+    for row in clean:
+        user = users.get(row.record.username)
         if user is None:
             continue
-        diff = _differences(record, user, current.get(user.id))
+        diff = _differences(row.record, user, current.get(user.id))
         if diff:
             row.fail(
                 cmap.header("username"),
                 f"Tài khoản {user.username} đã tồn tại với thông tin khác: {', '.join(diff)}.",
             )
-        elif row.status != ERROR:
+        else:
             row.status = UNCHANGED
+
+
+def _check_units(rows: list[PlannedRow], cmap: ColumnMap) -> None:
+    """Fail rows naming a unit that does not exist or no longer exists."""
+    known = units_by_code({r.record.unit_code for r in rows if r.record.unit_code})
+    for row in rows:
+        code = row.record.unit_code
+        if not code:
+            continue
+        unit = known.get(code.lower())
+        if unit is None:
+            row.fail(cmap.header("unit_code"), f"Không có đơn vị mã {code}.")
+        elif unit.valid_to is not None:
+            row.fail(
+                cmap.header("unit_code"),
+                f"Đơn vị {unit.code} đã ngừng hoạt động từ {unit.valid_to.strftime('%d/%m/%Y')}.",
+            )
 
 
 def create_accounts(
@@ -182,19 +183,23 @@ def create_accounts(
     units = units_by_code({r.record.unit_code for r in rows if r.record.unit_code})
     created: list[str] = []
     passwords: list[tuple[str, str]] = []
-    for row in rows:
-        record = row.record
-        user, password = auth_service.create_user(
-            record.username,
-            record.full_name,
-            roles=set(record.roles),
-            email=record.email,
-            position=record.position,
-            actor=actor,
-        )
-        if record.unit_code:
-            org_service.assign(user, units[record.unit_code.lower()], actor=actor)
-        created.append(user.username)
-        if password:
-            passwords.append((user.username, password))
+    # create_user flushes each new account itself; letting every lookup in between flush too
+    # would triple the writes. The lookups only concern the account being made, which is
+    # already flushed, so skipping autoflush changes no answer.
+    with db.session.no_autoflush:
+        for row in rows:
+            record = row.record
+            user, password = auth_service.create_user(
+                record.username,
+                record.full_name,
+                roles=set(record.roles),
+                email=record.email,
+                position=record.position,
+                actor=actor,
+            )
+            if record.unit_code:
+                org_service.assign(user, units[record.unit_code.lower()], actor=actor)
+            created.append(user.username)
+            if password:
+                passwords.append((user.username, password))
     return created, passwords

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ...auth.models import User
+from ...extensions import db
 from .. import service as org_service
 from ..models import LEVELS, Unit
 from .columns import ColumnMap, fold
@@ -16,11 +17,11 @@ from .results import CREATE, ERROR, UNCHANGED, ImportPlan, PlannedRow
 
 @dataclass(frozen=True)
 class UnitRecord:
-    """A unit as a row describes it."""
+    """A unit as a row describes it (a field is None when its cell was refused)."""
 
-    code: str
-    name: str
-    level: str
+    code: str | None
+    name: str | None
+    level: str | None
     parent_code: str | None
     valid_from: date | None
 
@@ -49,7 +50,7 @@ def _level_hint() -> str:
     return "; ".join(f"{key} ({label})" for key, label in LEVELS.items())
 
 
-def _parse(row: PlannedRow, cmap: ColumnMap, levels: dict[str, str]) -> UnitRecord | None:
+def _parse(row: PlannedRow, cmap: ColumnMap, levels: dict[str, str]) -> UnitRecord:
     cells, header = row.cells, cmap.header
     code = name = level = None
     parent: str | None = None
@@ -90,8 +91,6 @@ def _parse(row: PlannedRow, cmap: ColumnMap, levels: dict[str, str]) -> UnitReco
                 header("valid_from"),
                 f"Ngày “{raw_day}” không hợp lệ; viết dạng 31/12/2025 hoặc 2025-12-31.",
             )
-    if row.status == ERROR or code is None or name is None or level is None:
-        return None
     return UnitRecord(code, name, level, parent, day)
 
 
@@ -118,44 +117,48 @@ def plan_units(plan: ImportPlan, cmap: ColumnMap) -> None:
     levels = _level_names()
     for row in plan.rows:
         row.record = _parse(row, cmap, levels)
-    mark_duplicates(
-        plan.rows, lambda r: (r.cells.get("code") or "").lower(), cmap.header("code"), "Mã đơn vị"
+    mark_duplicates(plan.rows, lambda r: r.cells["code"].lower(), cmap.header("code"), "Mã đơn vị")
+    records = [r.record for r in plan.rows]
+    existing = units_by_code(
+        {r.code for r in records if r.code} | {r.parent_code for r in records if r.parent_code}
     )
-    records = [r for r in plan.rows if r.record is not None]
-    codes = {r.record.code for r in records} | {
-        r.record.parent_code for r in records if r.record.parent_code
-    }
-    existing = units_by_code(codes)
-    in_file = {r.record.code.lower(): r for r in records}
-    for row in records:
+    in_file = {r.code.lower() for r in records if r.code}
+    for row in plan.rows:
         record = row.record
-        unit = existing.get(record.code.lower())
-        if unit is not None:
+        unit = existing.get(record.code.lower()) if record.code else None
+        if unit is None:
+            _check_parent(row, existing, in_file, cmap)
+        elif row.status != ERROR:
             diff = _differences(record, unit)
             if diff:
                 row.fail(
                     cmap.header("code"),
                     f"Mã đơn vị {unit.code} đã tồn tại với thông tin khác: {', '.join(diff)}.",
                 )
-            elif row.status != ERROR:
+            else:
                 row.status = UNCHANGED
-            continue
-        if record.parent_code:
-            parent_key = record.parent_code.lower()
-            parent = existing.get(parent_key)
-            if parent is None and parent_key not in in_file:
-                row.fail(
-                    cmap.header("parent_code"),
-                    f"Không có đơn vị cấp trên mã {record.parent_code} "
-                    "(không có trong tệp và chưa có trong hệ thống).",
-                )
-            elif parent is not None and parent.valid_to is not None:
-                row.fail(
-                    cmap.header("parent_code"),
-                    f"Đơn vị cấp trên {parent.code} đã ngừng hoạt động từ "
-                    f"{parent.valid_to.strftime('%d/%m/%Y')}.",
-                )
     _mark_cycles(plan.rows, existing, cmap)
+
+
+def _check_parent(
+    row: PlannedRow, existing: dict[str, Unit], in_file: set[str], cmap: ColumnMap
+) -> None:
+    """Fail a new unit whose parent is neither in the file nor a current unit."""
+    code = row.record.parent_code
+    if not code:
+        return
+    parent = existing.get(code.lower())
+    if parent is None and code.lower() not in in_file:
+        row.fail(
+            cmap.header("parent_code"),
+            f"Không có đơn vị cấp trên mã {code} (không có trong tệp và chưa có trong hệ thống).",
+        )
+    elif parent is not None and parent.valid_to is not None:
+        row.fail(
+            cmap.header("parent_code"),
+            f"Đơn vị cấp trên {parent.code} đã ngừng hoạt động từ "
+            f"{parent.valid_to.strftime('%d/%m/%Y')}.",
+        )
 
 
 def _mark_cycles(rows: list[PlannedRow], existing: dict[str, Unit], cmap: ColumnMap) -> None:
@@ -164,7 +167,7 @@ def _mark_cycles(rows: list[PlannedRow], existing: dict[str, Unit], cmap: Column
     row_of: dict[str, PlannedRow] = {}
     for row in rows:
         record = row.record
-        if record is None or record.code.lower() in existing:
+        if not record.code or record.code.lower() in existing:
             continue
         row_of[record.code.lower()] = row
         if record.parent_code:
@@ -192,6 +195,18 @@ def create_units(plan: ImportPlan, actor: User | None) -> list[str]:
         {r.parent_code.lower() for r in pending.values() if r.parent_code} - set(pending)
     )
     made: dict[str, Unit] = {}
+    # create_unit flushes each unit itself; its code lookup needs no flush of the others.
+    with db.session.no_autoflush:
+        _create_in_order(pending, outside, made, actor)
+    return [unit.code for unit in made.values()]
+
+
+def _create_in_order(
+    pending: dict[str, UnitRecord],
+    outside: dict[str, Unit],
+    made: dict[str, Unit],
+    actor: User | None,
+) -> None:
     for key in pending:
         chain: list[str] = []
         node: str | None = key
@@ -211,4 +226,3 @@ def create_units(plan: ImportPlan, actor: User | None) -> list[str]:
                 valid_from=record.valid_from,
                 actor=actor,
             )
-    return [unit.code for unit in made.values()]
