@@ -7,6 +7,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .brackets import BracketMap
 from .results import AssetRef, DocLink, TocEntry
 
 ENV_KEY = "cchc_markup"
@@ -31,7 +32,7 @@ class RenderContext:
     _newlines: list[int] | None = None
     _doc_urls: dict[str, str | None] = field(default_factory=dict)
     _asset_urls: dict[str, str | None] = field(default_factory=dict)
-    _last_brackets: dict[int, tuple[str, int]] = field(default_factory=dict)
+    _bracket_maps: dict[int, tuple[str, BracketMap]] = field(default_factory=dict)
 
     def begin_inline(self, src: str, block_line: int | None) -> None:
         """Note the text and 0-based first line of the inline block about to be parsed."""
@@ -50,14 +51,14 @@ class RenderContext:
             self._newlines = _newline_offsets(src)
         return line + bisect_left(self._newlines, pos)
 
-    def last_bracket(self, src: str) -> int:
-        """Return the index of the last `]` in an inline text, or -1, computed once per text."""
+    def can_close(self, src: str, opener: int) -> bool:
+        """Return False if the `[` at `opener` in this inline text can never be closed."""
         # Keyed by id() with the text kept alive, so an id is never reused for another text.
-        cached = self._last_brackets.get(id(src))
+        cached = self._bracket_maps.get(id(src))
         if cached is None or cached[0] is not src:
-            cached = (src, src.rfind("]"))
-            self._last_brackets[id(src)] = cached
-        return cached[1]
+            cached = (src, BracketMap(src))
+            self._bracket_maps[id(src)] = cached
+        return cached[1].can_close(opener)
 
     def resolve_doc(self, number: str) -> str | None:
         """Ask the caller for the URL of a document number, once per number per render."""

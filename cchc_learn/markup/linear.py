@@ -45,12 +45,13 @@ class LinearRenderer(RendererHTML):
 
 
 def plain_run(state: StateInline, silent: bool) -> bool:
-    """First inline rule: take `[` runs that nothing can close as text; flush long pending."""
+    """First inline rule: take `[` that can never close as text; flush long pending text."""
     src, pos = state.src, state.pos
-    if src[pos] == "[" and context_of(state.env).last_bracket(src) < pos:
-        # With no `]` ahead, no link, doc link or footnote can start here: skip the rule chain.
+    ctx = context_of(state.env)
+    if src[pos] == "[" and not ctx.can_close(src, pos):
+        # No link, doc link or footnote can start at such a `[`: skip the whole rule chain.
         end = pos + 1
-        while end < state.posMax and src[end] == "[":
+        while end < state.posMax and src[end] == "[" and not ctx.can_close(src, end):
             end += 1
         if not silent:
             state.pending += src[pos:end]
@@ -63,12 +64,12 @@ def plain_run(state: StateInline, silent: bool) -> bool:
     return False
 
 
-def needs_closing_bracket(rule: InlineRule, marker: str) -> InlineRule:
-    """Wrap a rule that starts at `marker` and needs a `]` further on, to fail fast."""
+def needs_closing_bracket(rule: InlineRule, marker: str, offset: int) -> InlineRule:
+    """Wrap a rule that starts at `marker` with a `[` at `offset`, to fail fast if unclosable."""
 
     def guarded(state: StateInline, silent: bool) -> bool:
         src, pos = state.src, state.pos
-        if src[pos] != marker or context_of(state.env).last_bracket(src) < pos:
+        if src[pos] != marker or not context_of(state.env).can_close(src, pos + offset):
             return False
         return rule(state, silent)
 

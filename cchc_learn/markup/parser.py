@@ -29,8 +29,8 @@ OPTIONS = {"html": False, "linkify": False, "typographer": False}
 INLINE_MAX_NESTING = 5
 """Nesting limit while parsing inline text: each unmatched `[` costs this many nested scans."""
 
-# Inline rules that start at `[` (or `![`, `^[`) and need a `]` further on.
-_BRACKET_RULES = {"link": "[", "image": "!", "footnote_ref": "[", "footnote_inline": "^"}
+# Inline rules that open a label with `[` (after `!` or `^` for some) and need it closed.
+_BRACKET_RULES = {"link": "[", "image": "![", "footnote_ref": "[", "footnote_inline": "^["}
 
 
 def _wrap_rule(ruler: Ruler[Any], name: str, wrap: Callable[[Any], Any]) -> None:
@@ -47,8 +47,9 @@ def _new_parser(*, block: bool) -> MarkdownIt:
     md.inline.ruler.before("text", "plain_run", linear.plain_run)
     md.inline.ruler.before("link", "doc_link", doclinks.doc_link_rule)
     _wrap_rule(md.inline.ruler, "image", _recording_line)
-    for name, marker in _BRACKET_RULES.items():
-        _wrap_rule(md.inline.ruler, name, partial(linear.needs_closing_bracket, marker=marker))
+    for name, start in _BRACKET_RULES.items():
+        guard = partial(linear.needs_closing_bracket, marker=start[0], offset=len(start) - 1)
+        _wrap_rule(md.inline.ruler, name, guard)
     md.inline.ruler2.at("fragments_join", linear.fragments_join)
     md.core.ruler.at("inline", _inline_with_lines)
     md.core.ruler.at("text_join", linear.text_join)
