@@ -12,6 +12,7 @@ from typing import Any
 
 Sampler = Callable[[Any, Any], object]
 
+
 def _document(app, world) -> tuple[str, int, int]:
     """A web-authored document with a PDF attachment: (slug, attachment id, revision id)."""
     from datetime import date
@@ -28,25 +29,43 @@ def _document(app, world) -> tuple[str, int, int]:
             declare_write()
             data = b"%PDF-1.4\n% sample\n"
             checked = files.check_file(data, "mau.pdf")
-            doc = Document(slug="mau-van-ban", number="1/QĐ-UBND", number_key="1/qd-ubnd",
-                           doc_type="Quyết định", issuer="UBND tỉnh", issued=date(2025, 7, 1),
-                           summary="Văn bản mẫu", body_md="Nội dung", body_html="<p>Nội dung</p>")
-            doc.attachments.append(Attachment(
-                title="Bản PDF", original_name="mau.pdf", content_type=checked.content_type,
-                stored_name=files.store(data, Path(app.config["UPLOAD_DIR"]), checked),
-                size=checked.size, sha256=checked.sha256))
+            doc = Document(
+                slug="mau-van-ban",
+                number="1/QĐ-UBND",
+                number_key="1/qd-ubnd",
+                doc_type="Quyết định",
+                issuer="UBND tỉnh",
+                issued=date(2025, 7, 1),
+                summary="Văn bản mẫu",
+                body_md="Nội dung",
+                body_html="<p>Nội dung</p>",
+            )
+            doc.attachments.append(
+                Attachment(
+                    title="Bản PDF",
+                    original_name="mau.pdf",
+                    content_type=checked.content_type,
+                    stored_name=files.store(data, Path(app.config["UPLOAD_DIR"]), checked),
+                    size=checked.size,
+                    sha256=checked.sha256,
+                )
+            )
             db.session.add(doc)
             db.session.flush()
-            db.session.add(DocumentRevision(document_id=doc.id, version=1, meta={},
-                                            body_md="Nội dung"))
+            db.session.add(
+                DocumentRevision(document_id=doc.id, version=1, meta={}, body_md="Nội dung")
+            )
             db.session.commit()
-        revision = db.session.scalar(db.select(DocumentRevision.id).where(
-            DocumentRevision.document_id == doc.id))
+        revision = db.session.scalar(
+            db.select(DocumentRevision.id).where(DocumentRevision.document_id == doc.id)
+        )
         return doc.slug, doc.attachments[0].id, revision
 
 
 # "parameter" or, when one route needs a different row, "endpoint:parameter".
 SAMPLES: dict[str, Sampler] = {
+    # A POST-only route, refused (CSRF, role) before the batch is looked up: any token will do.
+    "admin.confirm_import:token": lambda app, world: "lo-nhap-mau",
     "user_id": lambda app, world: world.user_ids["official"],
     "unit_id": lambda app, world: world.unit_ids["XA"],
     "ident": lambda app, world: _document(app, world)[0],

@@ -147,6 +147,14 @@ def expected_get(app: Flask, rule: Rule, who: str) -> tuple[int, str | None]:
     return 403, None
 
 
+def fetch(client: FlaskClient, path: str):
+    """GET path, read the whole body and release it (downloads hold files open until then)."""
+    response = client.get(path)
+    response.get_data()
+    response.close()
+    return response
+
+
 def location_matches(response, prefix: str | None) -> bool:
     """Tell whether a redirect goes to prefix (exactly, or with a query string)."""
     if prefix is None:

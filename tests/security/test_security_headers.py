@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Blueprint, abort
 from helpers import PASSWORD, login, make_user, page_text, post
-from route_walk import ANONYMOUS, EVERY_ROLE, WHO, build_world, fill, routes, url
+from route_walk import ANONYMOUS, EVERY_ROLE, WHO, build_world, fetch, fill, routes, url
 
 from cchc_learn import create_app
 from cchc_learn.access import public, signed_in
@@ -191,7 +191,7 @@ def test_authenticated_pages_are_not_cached(app):
         for who in WHO:
             if who == ANONYMOUS:
                 continue
-            response = world.client(who).get(path)
+            response = fetch(world.client(who), path)
             assert response.headers.get("Cache-Control") == "no-store", f"{who} {path}"
             checked += 1
     assert checked >= 5 * 12
@@ -205,7 +205,7 @@ def _rendered_pages(app, world) -> dict[str, str]:
     for rule in routes(app, "GET"):
         path = url(app, rule, fill(rule, world))
         for who in WHO:
-            response = world.client(who).get(path)
+            response = fetch(world.client(who), path)
             if response.mimetype == "text/html":
                 pages[f"{who} GET {path} ({response.status_code})"] = response.get_data(True)
     # Pages that only a POST or an error shows.
