@@ -1,0 +1,198 @@
+"""Rank documents for a query plan, one term at a time.
+
+Whoosh's own matcher trees cost tens of microseconds per posting on long Vietnamese queries
+(a 19-word question took a second on 5,000 documents), so postings are read once into
+arrays and BM25 is summed into a score per document here. Words are OR-ed with a
+coordination factor (documents holding more of the words rank higher), pairs of adjacent
+words add a proximity bonus, and short queries require every word, falling back to any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil
+
+from whoosh.query import Phrase
+
+from cchc_learn.search.analysis import fold_word, word_pair
+from cchc_learn.search.query import QueryPlan
+from cchc_learn.search.schema import NUMBER_FIELD, PAIRS_FIELD, PLAIN_FIELD, WORD_FIELDS
+from cchc_learn.search.snapshot import IndexSnapshot
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Tunable ranking parameters (tuned on benchmarks/search_relevance.py)."""
+
+    boosts: dict[str, float] = field(
+        default_factory=lambda: {"number": 3.0, "title": 1.0, "summary": 0.7, "body": 1.0}
+    )
+    b: dict[str, float] = field(
+        default_factory=lambda: {"number": 0.3, "title": 0.5, "summary": 0.75, "body": 0.75}
+    )
+    k1: float = 1.2
+    plain: float = 0.3
+    pairs: float = 3.0
+    pairs_b: float = 0.75
+    phrase: float = 2.0
+    coordination: float = 1.0
+    # Up to this many words, every word is required (then any word, if that finds nothing);
+    # longer queries require this share of their words.
+    all_words_up_to: int = 4
+    min_share: float = 0.5
+    number_bonus: float = 1000.0
+    hint_bonus: float = 500.0
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+class _Accumulator:
+    """Scores per document number, plus how many distinct query words each one holds."""
+
+    def __init__(self, snapshot: IndexSnapshot, weights: Weights):
+        size = snapshot.doc_count_all
+        self.snapshot = snapshot
+        self.weights = weights
+        self.words = [0.0] * size
+        self.extra = [0.0] * size
+        self.count = [0] * size
+        self.seen = [-1] * size
+
+    def add(self, fieldname: str, term: str, boost: float, b: float, target: list[float]) -> None:
+        """Add the BM25 score of one term in one field."""
+        ids, freqs = self.snapshot.postings(fieldname, term)
+        if not ids:
+            return
+        k1 = self.weights.k1
+        norms = self.snapshot.norms(fieldname, k1, b)
+        factor = boost * self.snapshot.idf(len(ids)) * (k1 + 1.0)
+        for doc, freq in zip(ids, freqs, strict=True):
+            target[doc] += factor * freq / (freq + norms[doc])
+
+    def mark(self, fieldname: str, term: str, index: int) -> None:
+        """Count word number index once for every document holding it."""
+        seen, count = self.seen, self.count
+        for doc in self.snapshot.postings(fieldname, term)[0]:
+            if seen[doc] != index:
+                seen[doc] = index
+                count[doc] += 1
+
+
+def phrase_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
+    """Return documents holding the words in this order (accents as typed)."""
+    if len(words) == 1:
+        return snapshot.union_fields(WORD_FIELDS, words[0])
+    found: set[int] | None = None
+    for first, second in zip(words, words[1:], strict=False):
+        docs = snapshot.doc_set(PAIRS_FIELD, word_pair(first, second))
+        found = set(docs) if found is None else found & docs
+        if not found:
+            return set()
+    assert found is not None
+    for word in words:
+        # Pairs are folded: an accented word must also be present exactly as typed.
+        if fold_word(word) != word:
+            found &= snapshot.union_fields(WORD_FIELDS, word)
+    return found
+
+
+def number_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
+    """Return documents whose number holds these words in this order."""
+    if len(words) < 2:
+        return snapshot.union_fields((NUMBER_FIELD,), words[0]) if words else set()
+    matcher = Phrase(NUMBER_FIELD, list(words)).matcher(snapshot.searcher)
+    return set(matcher.all_ids()) if matcher.is_active() else set()
+
+
+def rank(
+    snapshot: IndexSnapshot, plan: QueryPlan, weights: Weights = DEFAULT_WEIGHTS
+) -> dict[int, float]:
+    """Return the score of every document matching the plan (before filters)."""
+    acc = _Accumulator(snapshot, weights)
+    for index, word in enumerate(plan.words):
+        for fieldname in WORD_FIELDS:
+            acc.add(fieldname, word, weights.boosts[fieldname], weights.b[fieldname], acc.words)
+            acc.mark(fieldname, word, index)
+        if fold_word(word) == word:
+            acc.add(PLAIN_FIELD, word, weights.plain, weights.pairs_b, acc.words)
+    for first, second in plan.adjacent:
+        acc.add(PAIRS_FIELD, word_pair(first, second), weights.pairs, weights.pairs_b, acc.words)
+
+    required: set[int] | None = None
+    for phrase in plan.phrases:
+        docs = phrase_docs(snapshot, phrase)
+        required = docs if required is None else required & docs
+        _score_phrase(acc, phrase, weights.phrase)
+    for number in plan.numbers:
+        exact = number_docs(snapshot, number)
+        docs = exact | phrase_docs(snapshot, number)
+        required = docs if required is None else required & docs
+        _score_phrase(acc, number, weights.phrase)
+        for doc in exact:
+            acc.extra[doc] += weights.number_bonus
+
+    for run in plan.number_runs:
+        # The longest start of the run that is a number gets the bonus: "4599 qđ ubnd về".
+        for size in range(len(run), 1, -1):
+            exact = number_docs(snapshot, run[:size])
+            if exact:
+                for doc in exact:
+                    acc.extra[doc] += weights.hint_bonus
+                break
+
+    candidates = _candidates(acc, plan, weights, required)
+    for digits, abbreviation in plan.number_hints:
+        hinted = snapshot.doc_set(NUMBER_FIELD, digits)
+        bonus = weights.hint_bonus
+        if abbreviation:
+            hinted = hinted & snapshot.doc_set(NUMBER_FIELD, abbreviation)
+        else:
+            bonus /= 2
+        for doc in hinted:
+            acc.extra[doc] += bonus
+
+    total_words = len(plan.words)
+    power = weights.coordination
+    words, extra, count = acc.words, acc.extra, acc.count
+    if not total_words:
+        return {doc: extra[doc] for doc in candidates}
+    return {
+        doc: words[doc] * (count[doc] / total_words) ** power + extra[doc] for doc in candidates
+    }
+
+
+def _score_phrase(acc: _Accumulator, words: tuple[str, ...], boost: float) -> None:
+    """Add the scores of a phrase's pairs (or of its one word) to the extra scores."""
+    weights = acc.weights
+    if len(words) == 1:
+        for fieldname in WORD_FIELDS:
+            acc.add(
+                fieldname,
+                words[0],
+                boost * weights.boosts[fieldname],
+                weights.b[fieldname],
+                acc.extra,
+            )
+        return
+    for first, second in zip(words, words[1:], strict=False):
+        acc.add(PAIRS_FIELD, word_pair(first, second), boost, weights.pairs_b, acc.extra)
+
+
+def _candidates(
+    acc: _Accumulator, plan: QueryPlan, weights: Weights, required: set[int] | None
+) -> list[int]:
+    """Return the documents that match: enough words, and every phrase and number."""
+    total = len(plan.words)
+    if not total:
+        return sorted(required or ())
+    count = acc.count
+    if total <= weights.all_words_up_to:
+        need = total
+    else:
+        need = max(1, ceil(total * weights.min_share))
+    pool = range(len(count)) if required is None else sorted(required)
+    found = [doc for doc in pool if count[doc] >= need]
+    if not found and need > 1:
+        found = [doc for doc in pool if count[doc]]
+    return found
