@@ -7,7 +7,9 @@ from .. import navigation
 
 def init_app(app: Flask) -> None:
     """Register the models, pages and menu entry."""
-    from . import authoring_views, models, views  # noqa: F401
+    from ..search import providers
+    from . import authoring_views, models, search_provider, views  # noqa: F401
 
     app.register_blueprint(views.bp)
+    providers.register(app, search_provider.PROVIDER)
     navigation.register(app, navigation.NavEntry("kb.index", "Văn bản", 20))

@@ -1,8 +1,59 @@
 """Search over lessons, documents and public Q&A (the only package that imports Whoosh)."""
 
-from flask import Flask
+from __future__ import annotations
+
+from flask import Flask, request
+
+from .. import health, navigation
 
 
 def init_app(app: Flask) -> None:
-    """Register the change-log model."""
-    from . import models  # noqa: F401
+    """Register the change log, pages, API, CLI, health check and quickstart step."""
+    from ..demo.cli import register_step
+    from . import cli, indexer, models, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.api)
+    app.cli.add_command(cli.search_cli)
+    navigation.register(app, navigation.NavEntry("search.search_page", "Tìm kiếm", 40))
+    health.register(app, "search_index", _health)
+    register_step(app, "Xây dựng chỉ mục tìm kiếm", _build_if_missing)
+
+    @app.after_request
+    def _apply_changes_after_writes(response):
+        # Changes are committed by now; apply them once the response has been sent.
+        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            target = app._get_current_object() if hasattr(app, "_get_current_object") else app
+            response.call_on_close(lambda: _catch_up_quietly(target))
+        return response
+
+
+def _catch_up_quietly(app: Flask) -> None:
+    from . import indexer
+
+    with app.app_context():
+        try:
+            indexer.catch_up()
+        except Exception:  # noqa: BLE001 - the next search or write retries
+            app.logger.exception("applying search changes failed")
+
+
+def _health() -> dict:
+    from . import indexer
+
+    index = indexer.get_index()
+    if not index.exists():
+        return {"ok": False, "status": "missing"}
+    status = dict(index.status())
+    status.update({"ok": bool(status.get("healthy", True)), "applied_change": indexer.applied_id(),
+                   "latest_change": indexer.latest_change_id()})
+    return status
+
+
+def _build_if_missing() -> None:
+    from . import indexer
+
+    if indexer.get_index().exists():
+        indexer.catch_up(wait=True)
+    else:
+        indexer.rebuild()

@@ -1,0 +1,273 @@
+"""Search through the app: change log, reindex, pages, API, CLI, a lost index, many writers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from helpers import login, make_user, page_text, post
+from sqlalchemy import func, select
+
+from cchc_learn.database import declare_write
+from cchc_learn.extensions import db
+from cchc_learn.search import indexer
+from cchc_learn.search.models import SearchChange
+
+DOC = """---
+number: {number}
+type: {doc_type}
+issuer: {issuer}
+issued: {issued}
+topics: [{topics}]
+summary: {summary}
+---
+{body}
+"""
+
+CORPUS = {
+    "4599-qd-ubnd": dict(
+        number="4599/QĐ-UBND",
+        doc_type="Quyết định",
+        issuer="UBND tỉnh An Giang",
+        issued="2022-12-30",
+        topics="Đào tạo bồi dưỡng",
+        summary="Phê duyệt Đề án tăng cường năng lực đội ngũ cải cách hành chính",
+        body="Bồi dưỡng cán bộ làm công tác cải cách hành chính.",
+    ),
+    "4599-qd-ttg": dict(
+        number="4599/QĐ-TTg",
+        doc_type="Quyết định",
+        issuer="Thủ tướng Chính phủ",
+        issued="2021-05-01",
+        topics="TTHC",
+        summary="Một quyết định khác có cùng con số",
+        body="Nội dung không liên quan đến bồi dưỡng.",
+    ),
+    "61-2018-nd-cp": dict(
+        number="61/2018/NĐ-CP",
+        doc_type="Nghị định",
+        issuer="Chính phủ",
+        issued="2018-04-23",
+        topics="Một cửa, TTHC",
+        summary="Về thực hiện cơ chế một cửa, một cửa liên thông",
+        body="Bộ phận Một cửa tiếp nhận hồ sơ thủ tục hành chính.",
+    ),
+}
+
+
+def write_docs(app, docs=CORPUS) -> None:
+    folder = Path(app.config["CONTENT_DIR"]) / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    for slug, fields in docs.items():
+        (folder / f"{slug}.md").write_text(DOC.format(**fields), encoding="utf-8")
+
+
+def sync_and_index(app) -> None:
+    from cchc_learn.content.checks import load_tree, sync_tree
+
+    write_docs(app)
+    with app.app_context():
+        declare_write()
+        tree = load_tree(Path(app.config["CONTENT_DIR"]))
+        assert tree.problems == []
+        sync_tree(tree, upload_dir=Path(app.config["UPLOAD_DIR"]))
+        db.session.commit()
+        indexer.rebuild()
+
+
+@pytest.fixture
+def official(app, client):
+    sync_and_index(app)
+    make_user(app, "hocvien")
+    login(client, app, "hocvien")
+    return client
+
+
+def test_unaccented_query_finds_accented_document(app, official):
+    text = page_text(official.get("/search?q=cai cach hanh chinh"))
+    assert "4599/QĐ-UBND" in text
+
+
+@pytest.mark.parametrize("typed", ["4599/QĐ-UBND", "4599/QD-UBND", "4599/qd-ubnd"])
+def test_document_number_finds_that_document_first(app, official, typed):
+    data = official.get(f"/api/v1/search?q={typed}").get_json()
+    assert data["results"][0]["number"] == "4599/QĐ-UBND"
+    assert all(r["number"] != "4599/QĐ-TTg" for r in data["results"][:1])
+
+
+def test_filters_and_facets(app, official):
+    data = official.get("/api/v1/search?q=thu tuc hanh chinh&type=Nghị định").get_json()
+    assert [r["number"] for r in data["results"]] == ["61/2018/NĐ-CP"]
+    page = official.get("/search?q=quyết định")
+    assert "Loại văn bản" in page_text(page)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        " ",
+        '"',
+        '""""',
+        "((((",
+        "]]]",
+        "AND OR NOT",
+        "title:abc",
+        "*",
+        "?x*~^2",
+        "a" * 10_000,
+        "\x00\x01\x1f",
+        "Quye\u0302\u0301t đi\u0323nh",
+        "<script>alert(1)</script>",
+        "4599/",
+        "/QĐ-",
+        "%",
+        "\\",
+        "'; DROP TABLE document; --",
+    ],
+)
+def test_any_input_gets_a_page(app, official, query):
+    response = official.get("/search", query_string={"q": query, "page": "999999"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    api = official.get("/api/v1/search", query_string={"q": query, "year": "x" * 500})
+    assert api.status_code == 200 and api.get_json()["total"] >= 0
+
+
+def test_web_edit_reaches_the_index_through_the_change_log(app, client):
+    sync_and_index(app)
+    make_user(app, "giangvien", roles=["trainer"])
+    login(client, app, "giangvien")
+    response = post(
+        client,
+        app,
+        "/kb/new",
+        {
+            "number": "15/KH-SNV",
+            "doc_type": "Kế hoạch",
+            "issuer": "Sở Nội vụ",
+            "issued": "2026-02-01",
+            "status": "in_force",
+            "summary": "Kế hoạch kiểm tra xuồng máy",
+            "body": "Nội dung về chim cánh cụt.",
+            "topics": "",
+            "replaced_by": "",
+            "message": "",
+        },
+    )
+    response.close()  # the server applies the change once the response has been sent
+    with app.app_context():
+        assert indexer.pending() is False  # applied right after the write
+    data = client.get("/api/v1/search?q=chim canh cut").get_json()
+    assert [r["number"] for r in data["results"]] == ["15/KH-SNV"]
+
+
+def test_search_catches_up_with_changes_written_elsewhere(app, official):
+    from cchc_learn.kb.models import Document
+    from cchc_learn.search.models import log_change
+
+    with app.app_context():
+        declare_write()
+        doc = db.session.scalar(select(Document).where(Document.slug == "61-2018-nd-cp"))
+        doc.archived = True
+        log_change("document", doc.id)
+        db.session.commit()
+    data = official.get("/api/v1/search?q=một cửa liên thông").get_json()
+    assert "61/2018/NĐ-CP" not in [r.get("number") for r in data["results"]]
+
+
+def test_lost_index_says_so_and_is_rebuilt(app, official):
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    page = official.get("/search?q=một cửa")
+    assert "Chỉ mục tìm kiếm đang được xây dựng lại" in page_text(page)
+    assert official.get("/kb/").status_code == 200
+    for _ in range(100):
+        data = official.get("/api/v1/search?q=một cửa").get_json()
+        if data["total"]:
+            break
+        time.sleep(0.2)
+    assert data["total"] >= 1
+    health = official.get("/healthz").get_json()
+    assert health["checks"]["search_index"]["ok"] is True
+
+
+def test_anonymous_api_call_is_refused_in_json(app, client):
+    response = client.get("/api/v1/search?q=x")
+    assert response.status_code == 401 and response.get_json()["error"]["status"] == 401
+
+
+def test_cli_query_json_and_stdin(app, runner):
+    sync_and_index(app)
+    result = runner.invoke(args=["search", "query", "4599/QD-UBND", "--json"])
+    line = json.loads(result.output.strip().splitlines()[0])
+    assert line["query"] == "4599/QD-UBND" and line["total"] >= 1
+    first = line["results"][0]
+    assert set(first) >= {"kind", "id", "title", "number", "url", "snippet", "score"}
+    assert first["number"] == "4599/QĐ-UBND"
+    result = runner.invoke(args=["search", "query", "--json"], input='mot cua\n"""\n')
+    lines = [json.loads(x) for x in result.output.strip().splitlines()]
+    assert [x["query"] for x in lines] == ["mot cua", '"""']
+
+
+def _writer(uri: str, index_dir: str, upload_dir: str, content_dir: str, start: int) -> None:
+    from conftest import base_config
+
+    from cchc_learn import create_app
+    from cchc_learn.kb import editing
+
+    config = base_config(Path(content_dir).parent, uri)
+    config.update(SEARCH_INDEX_DIR=index_dir, UPLOAD_DIR=upload_dir, CONTENT_DIR=content_dir)
+    app = create_app(config)
+    from datetime import date
+
+    from cchc_learn.auth.models import User
+
+    with app.app_context():
+        for i in range(start, start + 5):
+            declare_write()
+            actor = db.session.scalar(select(User).where(User.username == "giangvien"))
+            editing.save(
+                None,
+                editing.DocumentInput(
+                    number=f"{i}/KH-SNV",
+                    doc_type="Kế hoạch",
+                    issuer="Sở Nội vụ",
+                    issued=date(2026, 1, 1),
+                    status="in_force",
+                    replaced_by="",
+                    topics="",
+                    summary=f"Kế hoạch số {i}",
+                    body=f"Văn bản thử nghiệm {i}",
+                ),
+                actor,
+            )
+            db.session.commit()
+            indexer.catch_up()
+
+
+def test_two_processes_writing_converge(app):
+    sync_and_index(app)
+    make_user(app, "giangvien", roles=["trainer"])
+    ctx = multiprocessing.get_context("spawn")
+    args = (
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["SEARCH_INDEX_DIR"],
+        app.config["UPLOAD_DIR"],
+        app.config["CONTENT_DIR"],
+    )
+    procs = [ctx.Process(target=_writer, args=(*args, start)) for start in (100, 200)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    with app.app_context():
+        indexer.catch_up(wait=True)
+        assert indexer.applied_id() == db.session.scalar(select(func.max(SearchChange.id)))
+        result = indexer.get_index().search("thử nghiệm", per_page=50, visible_to={"public"})
+        numbers = {h.number for h in result.hits}
+    assert numbers == {f"{i}/KH-SNV" for i in [*range(100, 105), *range(200, 205)]}
