@@ -34,13 +34,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     timefmt.init_app(app)
 
-    from . import admin, audit, auth, content, demo, home, kb, org, search, tracking
+    from . import admin, audit, auth, content, demo, home, kb, lessons, org, search, tracking
 
     audit.init_app(app)
     auth.init_app(app)
     org.init_app(app)
     tracking.init_app(app)
     kb.init_app(app)
+    lessons.init_app(app)
     content.init_app(app)
     search.init_app(app)
     admin.init_app(app)

@@ -6,11 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
 from ..content.frontmatter import Problem
 from ..extensions import db
 from ..kb import service as kb_service
 from ..kb.loader import DocumentSource, load_documents
+from ..kb.models import Document
+from ..lessons.loader import ModuleSource, load_modules
+from ..lessons.sync import sync_modules
 from ..markup import render
+from ..textnorm import number_key
 
 
 @dataclass
@@ -19,14 +26,47 @@ class ContentTree:
 
     root: Path
     documents: list[DocumentSource] = field(default_factory=list)
+    modules: list[ModuleSource] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def lesson_count(self) -> int:
+        """How many lessons the modules hold."""
+        return sum(len(module.lessons) for module in self.modules)
 
 
 def _link_problems(path: str, body: str, body_line: int, resolve) -> list[str]:
     rendered = render(body, doc_link_resolver=resolve)
-    return [f"{path}:{body_line + link.line - 1}: liên kết [[{link.number}]] không trỏ tới "
-            "văn bản nào trong cơ sở dữ liệu văn bản"
-            for link in rendered.doc_links if not link.resolved]
+    return [
+        f"{path}:{body_line + link.line - 1}: liên kết [[{link.number}]] không trỏ tới "
+        "văn bản nào trong cơ sở dữ liệu văn bản"
+        for link in rendered.doc_links
+        if not link.resolved
+    ]
+
+
+def _resolver(numbers: dict[str, set[str]]) -> Callable[[str], str | None]:
+    def resolve(number: str) -> str | None:
+        found = numbers.get(number_key(number), set())
+        return kb_service.document_url(next(iter(found))) if len(found) == 1 else None
+
+    return resolve
+
+
+def _web_documents() -> list[tuple[str, str]]:
+    """(number key, slug) of live documents written in the browser, which a sync keeps."""
+    try:
+        return list(
+            db.session.execute(
+                select(Document.number_key, Document.slug).where(
+                    Document.archived.is_(False), Document.source_path.is_(None)
+                )
+            )
+        )
+    except SQLAlchemyError:
+        # `content check` may run before the database exists: the files alone are checked.
+        db.session.rollback()
+        return []
 
 
 def load_tree(root: Path) -> ContentTree:
@@ -42,28 +82,31 @@ def load_tree(root: Path) -> ContentTree:
     numbers: dict[str, set[str]] = {}
     for doc in documents:
         numbers.setdefault(doc.key, set()).add(doc.slug)
-
-    def resolve(number: str) -> str | None:
-        from ..textnorm import number_key
-
-        found = numbers.get(number_key(number), set())
-        return kb_service.document_url(next(iter(found))) if len(found) == 1 else None
-
     for doc in documents:
-        tree.problems.extend(_link_problems(f"{root.name}/{doc.path}", doc.body, doc.body_line,
-                                            resolve))
+        tree.problems.extend(
+            _link_problems(f"{root.name}/{doc.path}", doc.body, doc.body_line, _resolver(numbers))
+        )
+    # Lessons may also cite documents written in the browser: those survive the sync.
+    for key, slug in _web_documents():
+        numbers.setdefault(key, set()).add(slug)
+    modules, problems = load_modules(root, _resolver(numbers))
+    tree.modules = modules
+    tree.problems.extend(str(p) for p in problems)
     return tree
 
 
-def sync_tree(tree: ContentTree, *, upload_dir: Path,
-              progress: Callable[[object], None] | None = None) -> dict[str, object]:
+def sync_tree(
+    tree: ContentTree, *, upload_dir: Path, progress: Callable[[object], None] | None = None
+) -> dict[str, object]:
     """Import a checked tree in the current transaction; the caller commits or rolls back."""
     if tree.problems:
         raise ValueError("cannot sync a tree with problems")
-    documents = kb_service.sync_documents(tree.documents, content_dir=tree.root,
-                                          upload_dir=upload_dir, progress=progress)
+    documents = kb_service.sync_documents(
+        tree.documents, content_dir=tree.root, upload_dir=upload_dir, progress=progress
+    )
     db.session.flush()
-    return {"Văn bản": documents}
+    modules, lessons = sync_modules(tree.modules, progress=progress)
+    return {"Văn bản": documents, "Chuyên đề": modules, "Bài học": lessons}
 
 
 __all__ = ["ContentTree", "Problem", "load_tree", "sync_tree"]

@@ -36,7 +36,10 @@ def check_command(directory: str | None) -> None:
     tree = load_tree(_root(directory))
     if tree.problems:
         _report(tree)
-    click.echo(f"Không có lỗi: {len(tree.documents)} văn bản.")
+    click.echo(
+        f"Không có lỗi: {len(tree.documents)} văn bản, {len(tree.modules)} chuyên đề, "
+        f"{tree.lesson_count} bài học."
+    )
 
 
 def sync_content(directory: str | None = None, *, echo=click.echo) -> None:
@@ -47,17 +50,18 @@ def sync_content(directory: str | None = None, *, echo=click.echo) -> None:
         _report(tree)
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     try:
-        with click.progressbar(length=len(tree.documents), label="Đang nạp nội dung",
-                               file=None) as bar:
-            summaries = sync_tree(tree, upload_dir=upload_dir,
-                                  progress=lambda _item: bar.update(1))
+        steps = len(tree.documents) + len(tree.modules) + tree.lesson_count
+        with click.progressbar(length=steps, label="Đang nạp nội dung", file=None) as bar:
+            summaries = sync_tree(tree, upload_dir=upload_dir, progress=lambda _item: bar.update(1))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     for label, s in summaries.items():
-        echo(f"{label}: thêm {s.added}, cập nhật {s.updated}, không đổi {s.unchanged}, "
-             f"lưu trữ {s.archived}.")
+        echo(
+            f"{label}: thêm {s.added}, cập nhật {s.updated}, không đổi {s.unchanged}, "
+            f"lưu trữ {s.archived}."
+        )
 
 
 @content_cli.command("sync")

@@ -1,0 +1,108 @@
+"""Revisions of modules and lessons: snapshots, content hashes, text for diffs."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Lesson, LessonRevision, Module, ModuleRevision
+
+MAX_DIFF_LINES = 5000
+MAX_DIFF_INPUT_LINES = 20_000
+
+
+def module_snapshot(module: Any) -> dict[str, Any]:
+    """The fields of a module (model or file source) that a revision keeps."""
+    return {"title": module.title, "summary": module.summary, "topics": list(module.topics),
+            "order": module.order, "audience": list(module.audience),
+            "published": module.published}
+
+
+def lesson_snapshot(lesson: Any) -> dict[str, Any]:
+    """The fields of a lesson (model or file source) that a revision keeps."""
+    return {"slug": lesson.slug, "position": lesson.position, "title": lesson.title,
+            "minutes": lesson.minutes, "summary": lesson.summary,
+            "published": lesson.published}
+
+
+def content_hash(meta: dict[str, Any], body: str) -> str:
+    """A digest of what a module or lesson says: equal digests mean nothing to sync."""
+    payload = json.dumps({"meta": meta, "body": body}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter (between --- lines) that the loader reads back unchanged."""
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000,
+                            default_flow_style=None)
+    return f"---\n{dumped}---\n"
+
+
+def revision_text(meta: dict[str, Any], body: str) -> str:
+    """A revision as one text (front matter, then body) for reading and diffing."""
+    return front_matter(meta) + body
+
+
+def add_module_revision(module: Module, author_id: int | None, message: str) -> ModuleRevision:
+    """Record the module as it is now (the caller flushed it so it has an id)."""
+    revision = ModuleRevision(module_id=module.id, version=module.version,
+                              meta=module_snapshot(module), body_md=module.body_md,
+                              author_id=author_id, message=message[:300])
+    db.session.add(revision)
+    return revision
+
+
+def add_lesson_revision(lesson: Lesson, author_id: int | None, message: str) -> LessonRevision:
+    """Record the lesson as it is now (the caller flushed it so it has an id)."""
+    revision = LessonRevision(lesson_id=lesson.id, version=lesson.version,
+                              meta=lesson_snapshot(lesson), body_md=lesson.body_md,
+                              author_id=author_id, message=message[:300])
+    db.session.add(revision)
+    return revision
+
+
+def module_revisions(module: Module) -> list[ModuleRevision]:
+    """A module's revisions, newest first."""
+    return list(db.session.scalars(
+        select(ModuleRevision).where(ModuleRevision.module_id == module.id)
+        .order_by(ModuleRevision.id.desc())))
+
+
+def lesson_revisions(lesson: Lesson) -> list[LessonRevision]:
+    """A lesson's revisions, newest first."""
+    return list(db.session.scalars(
+        select(LessonRevision).where(LessonRevision.lesson_id == lesson.id)
+        .order_by(LessonRevision.id.desc())))
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """One line of a unified diff: kind is "add", "del", "hunk" or "same"."""
+
+    kind: str
+    text: str
+
+
+def diff_lines(old: str, new: str, *, context: int = 3) -> list[DiffLine]:
+    """A unified line diff of two revision texts (capped so huge texts stay quick)."""
+    old_lines = old.splitlines()[:MAX_DIFF_INPUT_LINES]
+    new_lines = new.splitlines()[:MAX_DIFF_INPUT_LINES]
+    out: list[DiffLine] = []
+    lines = difflib.unified_diff(old_lines, new_lines, lineterm="", n=context)
+    # The first two lines name the files; a body line may itself start with "---".
+    for index, line in enumerate(lines):
+        if index < 2:
+            continue
+        kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
+        out.append(DiffLine(kind, line))
+        if len(out) >= MAX_DIFF_LINES:
+            out.append(DiffLine("hunk", "… (phần còn lại quá dài, không hiển thị)"))
+            break
+    return out

@@ -1,0 +1,119 @@
+"""The rules a module or lesson must follow, shared by the file loader and the web forms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..org.models import LEVELS
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+LESSON_FILE_RE = re.compile(r"^(\d{2,3})-(.+)\.md$")
+ASSET_SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+MODULE_KEYS = ("title", "summary", "topics", "order", "audience", "published")
+MODULE_REQUIRED = ("title", "summary", "topics", "order", "audience")
+LESSON_KEYS = ("title", "minutes", "summary", "published")
+LESSON_REQUIRED = ("title", "minutes")
+
+MAX_TITLE = 200
+MAX_SUMMARY = 2000
+MAX_TOPIC = 60
+MAX_TOPICS = 20
+MAX_MESSAGE = 300
+MIN_MINUTES, MAX_MINUTES = 1, 600
+MIN_ORDER, MAX_ORDER = 0, 9999
+MIN_POSITION, MAX_POSITION = 1, 999
+MAX_BODY = 500_000  # the renderer's own limit; a long lesson is about 50,000 characters
+MAX_ASSET_BYTES = 5 * 1024 * 1024
+
+IMAGE_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "svg": "image/svg+xml",
+    "webp": "image/webp",
+}
+AUDIENCE_LEVELS = LEVELS
+
+
+def slug_problem(slug: str, what: str = "Mã") -> str | None:
+    """Say what is wrong with a slug, or None."""
+    if not SLUG_RE.match(slug):
+        return (f"{what} '{slug[:100]}' không hợp lệ: chỉ gồm chữ thường không dấu (a-z), chữ số "
+                "và dấu gạch ngang, bắt đầu bằng chữ hoặc số, tối đa 80 ký tự")
+    return None
+
+
+def clean_text(value: str) -> str:
+    """A one-line text as stored and hashed: NFC, every run of blanks one space."""
+    value = "".join(ch for ch in value if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def clean_body(value: str) -> str:
+    """A Markdown body as stored: NFC, LF line ends, no BOM."""
+    # PostgreSQL cannot store NUL in text, and no Markdown needs it.
+    value = unicodedata.normalize("NFC", value.removeprefix("\ufeff").replace("\x00", ""))
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def topics_problem(topics: object) -> str | None:
+    """Say what is wrong with a topic list, or None."""
+    if not isinstance(topics, list) or not all(
+        isinstance(t, str) and 0 < len(t.strip()) <= MAX_TOPIC for t in topics
+    ):
+        return f"'topics' phải là danh sách tên chủ đề, mỗi tên tối đa {MAX_TOPIC} ký tự"
+    if len(topics) > MAX_TOPICS:
+        return f"'topics' có quá {MAX_TOPICS} chủ đề"
+    return None
+
+
+def audience_problem(audience: object) -> str | None:
+    """Say what is wrong with an audience list, or None."""
+    allowed = ", ".join(AUDIENCE_LEVELS)
+    if not isinstance(audience, list) or not all(isinstance(a, str) for a in audience):
+        return f"'audience' phải là danh sách cấp đơn vị (cho phép: {allowed})"
+    unknown = [a for a in audience if a not in AUDIENCE_LEVELS]
+    if unknown:
+        return f"'audience' có cấp không hợp lệ '{unknown[0]}' (cho phép: {allowed})"
+    return None
+
+
+def unique_list(values: list[str]) -> list[str]:
+    """Trimmed values in their first order, without repeats."""
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(clean_text(value), None)
+    return list(seen)
+
+
+def asset_name_problem(name: str) -> str | None:
+    """Say what is wrong with an image path below assets/, or None."""
+    parts = name.split("/")
+    if len(name) > 200 or not all(ASSET_SEGMENT_RE.match(p) for p in parts):
+        return (f"tên tệp ảnh '{name[:100]}' không hợp lệ: chỉ gồm chữ không dấu, chữ số, dấu "
+                "chấm, gạch dưới và gạch ngang")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
+    if extension not in IMAGE_TYPES:
+        return (f"tệp '{name[:100]}' không phải ảnh được phép (chỉ nhận: "
+                f"{', '.join(IMAGE_TYPES)})")
+    return None
+
+
+def image_type(name: str, data: bytes) -> str | None:
+    """The content type of an image whose bytes match its extension, else None."""
+    extension = name.rsplit(".", 1)[-1].lower()
+    kind = IMAGE_TYPES.get(extension)
+    if kind is None:
+        return None
+    head = data[:512]
+    ok = {
+        "image/png": head.startswith(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg": head.startswith(b"\xff\xd8\xff"),
+        "image/gif": head.startswith((b"GIF87a", b"GIF89a")),
+        "image/webp": head[:4] == b"RIFF" and head[8:12] == b"WEBP",
+        "image/svg+xml": b"<svg" in data[:4096].lower(),
+    }[kind]
+    return kind if ok else None

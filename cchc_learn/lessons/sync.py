@@ -1,0 +1,163 @@
+"""Bring file-sourced modules, lessons and images in line with content/modules/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..clock import utcnow
+from ..extensions import db
+from ..search.models import log_change
+from .loader import AssetSource, LessonSource, ModuleSource
+from .models import Lesson, Module, ModuleAsset
+from .revisions import (
+    add_lesson_revision,
+    add_module_revision,
+    content_hash,
+    lesson_snapshot,
+    module_snapshot,
+)
+
+Progress = Callable[[object], None]
+
+
+@dataclass
+class SyncSummary:
+    """What a sync did to one kind of object."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    archived: int = 0
+
+
+def _message(path: str, adopted: bool) -> str:
+    if adopted:
+        return f"Chuyển sang quản lý bằng tệp content/{path}"
+    return f"Đồng bộ từ content/{path}"
+
+
+def _sync_module(module: Module | None, source: ModuleSource, summary: SyncSummary,
+                 actor_id: int | None) -> Module:
+    digest = content_hash(module_snapshot(source), source.body)
+    if module is not None and module.content_hash == digest and not module.archived \
+            and module.source_path == source.path:
+        summary.unchanged += 1
+        if module.body_html != source.html:
+            module.body_html = source.html  # a newer renderer: same content, fresher HTML
+        return module
+    adopted = module is not None and not module.from_file
+    if module is None:
+        module = Module(slug=source.slug, version=1)
+        db.session.add(module)
+        summary.added += 1
+    else:
+        module.version += 1
+        summary.updated += 1
+    module.title, module.summary = source.title, source.summary
+    module.topics, module.order = list(source.topics), source.order
+    module.audience, module.published = list(source.audience), source.published
+    module.body_md, module.body_html = source.body, source.html
+    module.source_path, module.archived = source.path, False
+    module.content_hash, module.updated_at = digest, utcnow()
+    db.session.flush()
+    add_module_revision(module, actor_id, _message(source.path, adopted))
+    log_change("module", module.id)
+    return module
+
+
+def _sync_assets(module: Module, assets: dict[str, AssetSource]) -> None:
+    have = {asset.name: asset for asset in module.assets}
+    for name, source in assets.items():
+        asset = have.get(name)
+        if asset is None:
+            asset = ModuleAsset(name=name)
+            module.assets.append(asset)
+        elif asset.sha256 == source.sha256 and asset.content_type == source.content_type:
+            continue
+        asset.content_type, asset.data = source.content_type, source.data
+        asset.size, asset.sha256 = len(source.data), source.sha256
+    for name, asset in have.items():
+        if name not in assets:
+            module.assets.remove(asset)
+
+
+def _refresh_html(lesson: Lesson, source: LessonSource) -> None:
+    if (lesson.body_html, lesson.toc_html, lesson.plain_text) != (
+            source.html, source.toc_html, source.plain_text):
+        lesson.body_html, lesson.toc_html = source.html, source.toc_html
+        lesson.plain_text = source.plain_text
+        log_change("lesson", lesson.id)
+
+
+def _sync_lesson(module: Module, lesson: Lesson | None, source: LessonSource,
+                 summary: SyncSummary, actor_id: int | None) -> None:
+    digest = content_hash(lesson_snapshot(source), source.body)
+    if lesson is not None and lesson.content_hash == digest and not lesson.archived \
+            and lesson.source_path == source.path:
+        summary.unchanged += 1
+        _refresh_html(lesson, source)
+        return
+    adopted = lesson is not None and not lesson.from_file
+    if lesson is None:
+        lesson = Lesson(module=module, slug=source.slug, version=1)
+        db.session.add(lesson)
+        summary.added += 1
+    else:
+        lesson.version += 1
+        summary.updated += 1
+    lesson.position, lesson.title, lesson.minutes = source.position, source.title, source.minutes
+    lesson.summary, lesson.published = source.summary, source.published
+    lesson.body_md, lesson.body_html, lesson.toc_html = source.body, source.html, source.toc_html
+    lesson.plain_text = source.plain_text
+    lesson.source_path, lesson.archived = source.path, False
+    lesson.content_hash, lesson.updated_at = digest, utcnow()
+    db.session.flush()
+    add_lesson_revision(lesson, actor_id, _message(source.path, adopted))
+    log_change("lesson", lesson.id)
+
+
+def _archive_lesson(lesson: Lesson, summary: SyncSummary) -> None:
+    lesson.archived = True
+    lesson.updated_at = utcnow()
+    summary.archived += 1
+    log_change("lesson", lesson.id)
+
+
+def sync_modules(sources: list[ModuleSource], *, actor_id: int | None = None,
+                 progress: Progress | None = None) -> tuple[SyncSummary, SyncSummary]:
+    """Import checked module sources in the current transaction; the caller commits.
+
+    Returns the module and the lesson summaries. Anything that came from a file that is gone
+    is archived, never deleted, so access history and completions keep pointing at it.
+    """
+    modules, lessons = SyncSummary(), SyncSummary()
+    existing = {m.slug: m for m in db.session.scalars(select(Module))}
+    for source in sources:
+        module = _sync_module(existing.get(source.slug), source, modules, actor_id)
+        _sync_assets(module, source.assets)
+        have = {lesson.slug: lesson for lesson in module.lessons}
+        for lesson_source in source.lessons:
+            _sync_lesson(module, have.get(lesson_source.slug), lesson_source, lessons, actor_id)
+            if progress:
+                progress(lesson_source)
+        wanted = {lesson.slug for lesson in source.lessons}
+        for slug, lesson in have.items():
+            if slug not in wanted and not lesson.archived:
+                _archive_lesson(lesson, lessons)
+        if progress:
+            progress(source)
+    names = {source.slug for source in sources}
+    for slug, module in existing.items():
+        if module.from_file and slug not in names and not module.archived:
+            module.archived = True
+            module.updated_at = utcnow()
+            modules.archived += 1
+            log_change("module", module.id)
+            for lesson in module.lessons:
+                if not lesson.archived:
+                    _archive_lesson(lesson, lessons)
+    db.session.flush()
+    return modules, lessons
