@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -55,11 +57,12 @@ def _limits() -> dict[str, int]:
 
 def _display_name(raw: str | None) -> str:
     # Shown to people and written in the audit log; never used as a path.
-    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name[:255] or "tep-tai-len"
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return unicodedata.normalize("NFC", name)[:255] or "tep-tai-len"
 
 
-def _preview_page(plan: importing.ImportPlan, batch, status: int = 200):
+def _preview_page(plan: importing.ImportPlan, batch):
     rows = plan.rows
     if len(rows) > PREVIEW_ROWS:
         rows = [r for i, r in enumerate(rows) if i < PREVIEW_ROWS or r.status == ERROR]
@@ -71,7 +74,7 @@ def _preview_page(plan: importing.ImportPlan, batch, status: int = 200):
         hidden=len(plan.rows) - len(rows),
         kinds=importing.KINDS,
         confirm_form=ActionForm(),
-    ), status
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -83,9 +86,9 @@ def upload_import():
         plan, batch = importing.stage(
             form.kind.data, _display_name(upload.filename), upload.read(), _actor()
         )
-        return _preview_page(plan, batch, 200 if plan.ok else 422)
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/import_form.html", form=form, limits=_limits()), status
+        # A file with errors is still a preview, answered like any form with errors (200).
+        return _preview_page(plan, batch)
+    return render_template("admin/import_form.html", form=form, limits=_limits())
 
 
 @bp.route("/import/<token>/confirm", methods=["POST"])
@@ -107,7 +110,7 @@ def confirm_import(token: str):
             "admin/import_form.html", form=form, limits=_limits(), error=error
         ), 404
     except importing.ImportRejected as exc:
-        return _preview_page(exc.plan, None, 422)
+        return _preview_page(exc.plan, None)
     return render_template("admin/import_result.html", result=result, batch=batch)
 
 

@@ -14,7 +14,7 @@ from ...extensions import db
 from ..models import Unit
 from .columns import FIELDS, ColumnMap, column_name, map_headers
 from .reading import read_table
-from .results import FileRejected, ImportPlan, PlannedRow
+from .results import KINDS, FileRejected, ImportPlan, PlannedRow
 
 CHUNK = 500
 
@@ -35,6 +35,12 @@ def start_plan(
     for problem in problems:
         plan.fail_file(problem)
     if problems:
+        other = next(k for k in FIELDS if k != kind)
+        if not map_headers(other, table.headers, used)[1]:
+            plan.fail_file(
+                f"Các cột của tệp khớp với loại “{KINDS[other]}”: có thể bạn đã chọn nhầm loại "
+                "dữ liệu khi nhập."
+            )
         return plan, None
     fields = [f for f in FIELDS[kind] if f.key in cmap.positions]
     plan.columns = [(f.key, cmap.header(f.key)) for f in fields]
