@@ -27,6 +27,7 @@ from cchc_learn.org.models import Membership, Unit, UnitLink
 ACCOUNT_HEADER = ["Tên đăng nhập", "Họ và tên", "Email", "Mã đơn vị", "Chức danh", "Vai trò"]
 UNIT_HEADER = ["Mã", "Tên", "Cấp", "Mã đơn vị cấp trên", "Hiệu lực từ"]
 ADMIN = "quantri"
+REJECTED = 'data-testid="import-rejected"'
 
 OFFICIALS = [
     ["nguyenvana", "Nguyễn Văn An", "an@angiang.gov.vn", "SNV", "Chuyên viên", "Học viên"],
@@ -167,7 +168,9 @@ def via_web(app, client, kind: str, filename: str, data: bytes) -> Outcome:
     html = response.get_data(as_text=True)
     if response.status_code != 200 or match is None:
         # A clean file that adds nothing has no confirmation to make.
-        return Outcome(response.status_code == 200, text, "web", filename, html)
+        ok = response.status_code == 200 and REJECTED not in html
+        return Outcome(ok, text, "web", filename, html)
     confirmed = post(client, app, match.group(1))
     html = confirmed.get_data(as_text=True)
-    return Outcome(confirmed.status_code == 200, page_text(confirmed), "web", filename, html)
+    ok = confirmed.status_code == 200 and REJECTED not in html
+    return Outcome(ok, page_text(confirmed), "web", filename, html)
