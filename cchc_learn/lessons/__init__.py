@@ -1,8 +1,30 @@
-"""Lesson modules (chuyên đề) and their lessons, loaded from content/modules/."""
+"""Lesson modules (chuyên đề): studying, progress and completion."""
 
 from flask import Flask
 
+from .. import navigation
+from .schema import AUDIENCE_LEVELS
+
+
+def lesson_minutes(minutes: int | None) -> str:
+    """Format a duration in minutes the Vietnamese way: "45 phút", "1 giờ 20 phút"."""
+    minutes = int(minutes or 0)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} phút"
+    return f"{hours} giờ {rest} phút" if rest else f"{hours} giờ"
+
+
+def lesson_level(level: str) -> str:
+    """The Vietnamese name of an audience level."""
+    return AUDIENCE_LEVELS.get(level, level)
+
 
 def init_app(app: Flask) -> None:
-    """Register the models."""
-    from . import models  # noqa: F401
+    """Register the models, pages, template filters and menu entry."""
+    from . import models, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    app.add_template_filter(lesson_minutes, "lesson_minutes")
+    app.add_template_filter(lesson_level, "lesson_level")
+    navigation.register(app, navigation.NavEntry("lessons.index", "Chuyên đề", 10))

@@ -62,6 +62,48 @@ def _document(app, world) -> tuple[str, int, int]:
         return doc.slug, doc.attachments[0].id, revision
 
 
+def _lesson_module(app, world) -> dict[str, object]:
+    """A published web-authored module with a lesson, an image and a revision of each."""
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.lessons.models import (
+        Lesson,
+        LessonRevision,
+        Module,
+        ModuleAsset,
+        ModuleRevision,
+    )
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    with app.app_context():
+        module = db.session.scalar(db.select(Module).where(Module.slug == "mau-chuyen-de"))
+        if module is None:
+            declare_write()
+            module = Module(slug="mau-chuyen-de", title="Chuyên đề mẫu", summary="Mẫu",
+                            topics=[], order=1, audience=[], published=True)
+            module.lessons.append(Lesson(slug="bai-mau", position=1, title="Bài mẫu", minutes=5,
+                                         body_md="Nội dung", body_html="<p>Nội dung</p>",
+                                         published=True))
+            module.assets.append(ModuleAsset(name="so-do.svg", content_type="image/svg+xml",
+                                             data=svg, size=len(svg), sha256="0" * 64))
+            db.session.add(module)
+            db.session.flush()
+            db.session.add(ModuleRevision(module_id=module.id, version=1, meta={}, body_md=""))
+            db.session.add(LessonRevision(lesson_id=module.lessons[0].id, version=1, meta={},
+                                          body_md="Nội dung"))
+            db.session.commit()
+        lesson = module.lessons[0]
+        return {
+            "module": module.slug,
+            "lesson": lesson.slug,
+            "name": module.assets[0].name,
+            "module_revision": db.session.scalar(db.select(ModuleRevision.id).where(
+                ModuleRevision.module_id == module.id)),
+            "lesson_revision": db.session.scalar(db.select(LessonRevision.id).where(
+                LessonRevision.lesson_id == lesson.id)),
+        }
+
+
 # "parameter" or, when one route needs a different row, "endpoint:parameter".
 SAMPLES: dict[str, Sampler] = {
     # A POST-only route, refused (CSRF, role) before the batch is looked up: any token will do.
@@ -71,6 +113,20 @@ SAMPLES: dict[str, Sampler] = {
     "ident": lambda app, world: _document(app, world)[0],
     "attachment_id": lambda app, world: _document(app, world)[1],
     "revision_id": lambda app, world: _document(app, world)[2],
+    "module": lambda app, world: _lesson_module(app, world)["module"],
+    "lesson": lambda app, world: _lesson_module(app, world)["lesson"],
+    "lessons.asset:name": lambda app, world: _lesson_module(app, world)["name"],
+    **{
+        f"lessons_authoring.{endpoint}:revision_id": (
+            lambda app, world, kind=kind: _lesson_module(app, world)[f"{kind}_revision"]
+        )
+        for endpoint, kind in [
+            ("module_revision", "module"),
+            ("restore_module_revision", "module"),
+            ("lesson_revision", "lesson"),
+            ("restore_lesson_revision", "lesson"),
+        ]
+    },
 }
 
 # A value naming no row, per URL converter; the route must answer 404 (never 500).

@@ -1,0 +1,134 @@
+"""Studying: modules with an official's progress, lessons, completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..clock import utcnow
+from ..extensions import db
+from ..tracking.models import AccessEvent
+from .models import Lesson, LessonCompletion, Module, ModuleAsset
+
+_LIVE_LESSON = (Lesson.published.is_(True), Lesson.archived.is_(False))
+_LIVE_MODULE = (Module.published.is_(True), Module.archived.is_(False))
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """A module with how far one official got: completed of total visible lessons."""
+
+    module: Module
+    total: int
+    completed: int
+    minutes: int
+
+    @property
+    def percent(self) -> int:
+        """Completed share, rounded down, 0 for an empty module."""
+        return self.completed * 100 // self.total if self.total else 0
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """A lesson in a module's list, with when the official completed it (or None)."""
+
+    lesson: Lesson
+    completed_at: datetime | None
+
+
+def modules_with_progress(user_id: int) -> list[ModuleProgress]:
+    """Published modules in order, with the official's progress (three grouped queries in one)."""
+    totals = (
+        select(Lesson.module_id, func.count(Lesson.id).label("total"),
+               func.coalesce(func.sum(Lesson.minutes), 0).label("minutes"))
+        .where(*_LIVE_LESSON).group_by(Lesson.module_id).subquery()
+    )
+    done = (
+        select(Lesson.module_id, func.count(LessonCompletion.id).label("done"))
+        .join(LessonCompletion, LessonCompletion.lesson_id == Lesson.id)
+        .where(LessonCompletion.user_id == user_id, *_LIVE_LESSON)
+        .group_by(Lesson.module_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Module, func.coalesce(totals.c.total, 0), func.coalesce(done.c.done, 0),
+               func.coalesce(totals.c.minutes, 0))
+        .outerjoin(totals, totals.c.module_id == Module.id)
+        .outerjoin(done, done.c.module_id == Module.id)
+        .where(*_LIVE_MODULE).order_by(Module.order, Module.title, Module.id)
+    ).all()
+    return [ModuleProgress(m, int(total), int(completed), int(minutes))
+            for m, total, completed, minutes in rows]
+
+
+def get_module(slug: str, *, drafts: bool = False) -> Module | None:
+    """A live module by slug; unpublished ones only when drafts may be seen."""
+    module = db.session.scalar(select(Module).where(Module.slug == slug[:80]))
+    if module is None or module.archived or not (module.published or drafts):
+        return None
+    return module
+
+
+def lesson_rows(module: Module, user_id: int, *, drafts: bool = False) -> list[LessonRow]:
+    """The module's lessons in order, each with the official's completion time."""
+    query = (
+        select(Lesson, LessonCompletion.completed_at)
+        .outerjoin(LessonCompletion, and_(LessonCompletion.lesson_id == Lesson.id,
+                                          LessonCompletion.user_id == user_id))
+        .where(Lesson.module_id == module.id, Lesson.archived.is_(False))
+        .order_by(Lesson.position, Lesson.id)
+    )
+    if not drafts:
+        query = query.where(Lesson.published.is_(True))
+    return [LessonRow(lesson, at) for lesson, at in db.session.execute(query)]
+
+
+def progress_of(rows: list[LessonRow]) -> ModuleProgress | None:
+    """Progress over a module's published lessons (drafts shown to trainers do not count)."""
+    if not rows:
+        return None
+    live = [r for r in rows if r.lesson.published]
+    return ModuleProgress(rows[0].lesson.module, len(live),
+                          sum(1 for r in live if r.completed_at is not None),
+                          sum(r.lesson.minutes for r in live))
+
+
+def completion(user_id: int, lesson_id: int) -> LessonCompletion | None:
+    """The official's completion of a lesson, if any."""
+    return db.session.scalar(select(LessonCompletion).where(
+        LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson_id))
+
+
+def complete_lesson(user_id: int, lesson: Lesson) -> tuple[LessonCompletion, bool]:
+    """Record that the official finished the lesson, with its access event; commit.
+
+    Returns the completion and whether it is new. Completing twice changes nothing.
+    """
+    existing = completion(user_id, lesson.id)
+    if existing is not None:
+        return existing, False
+    row = LessonCompletion(user_id=user_id, lesson_id=lesson.id, lesson_version=lesson.version,
+                           completed_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        # Another request of the same official got there first (double click, two tabs).
+        existing = completion(user_id, lesson.id)
+        if existing is None:
+            raise
+        return existing, False
+    db.session.add(AccessEvent(user_id=user_id, object_type="lesson", object_id=lesson.id,
+                               version=lesson.version, action="complete",
+                               at=row.completed_at))
+    db.session.commit()
+    return row, True
+
+
+def get_asset(module: Module, name: str) -> ModuleAsset | None:
+    """A module image by its path below assets/."""
+    return db.session.scalar(select(ModuleAsset).where(
+        ModuleAsset.module_id == module.id, ModuleAsset.name == name[:200]))
