@@ -61,9 +61,9 @@ def apply(
     except (AuthError, OrgError, IntegrityError) as exc:
         # Someone changed the same accounts or units between our check and our write.
         db.session.rollback()
+        detail = "trùng dữ liệu" if isinstance(exc, IntegrityError) else str(exc)
         plan.fail_file(
-            "Dữ liệu trong hệ thống vừa thay đổi trong lúc nhập nên không ghi gì cả "
-            f"({exc if not isinstance(exc, IntegrityError) else 'trùng dữ liệu'}). "
+            f"Dữ liệu trong hệ thống vừa thay đổi trong lúc nhập nên không ghi gì cả ({detail}). "
             "Hãy xem trước và nhập lại."
         )
         raise ImportRejected(plan) from exc
