@@ -1,4 +1,4 @@
-"""Lesson modules (chuyên đề): studying, progress and completion."""
+"""Lesson modules (chuyên đề): studying, progress, completion, and authoring in the browser."""
 
 from flask import Flask
 
@@ -22,9 +22,10 @@ def lesson_level(level: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the models, pages, template filters and menu entry."""
-    from . import models, views  # noqa: F401
+    from . import authoring_views, models, revision_views, views  # noqa: F401
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(authoring_views.bp)
     app.add_template_filter(lesson_minutes, "lesson_minutes")
     app.add_template_filter(lesson_level, "lesson_level")
     navigation.register(app, navigation.NavEntry("lessons.index", "Chuyên đề", 10))

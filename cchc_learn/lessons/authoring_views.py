@@ -1,0 +1,215 @@
+"""Authoring pages for trainers: modules and lessons written in the browser, revisions, export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import roles_required
+from ..extensions import db
+from . import authoring, catalog, export
+from .authoring import AuthoringError
+from .forms import ActionForm, LessonForm, ModuleForm, MoveForm, PublishForm
+
+bp = Blueprint("lessons_authoring", __name__, url_prefix="/authoring/modules")
+AUTHORS = ("trainer", "admin")
+# A long lesson, percent-encoded by the browser, takes several bytes per character.
+FORM_MEMORY_BYTES = 8 * 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def _allow_long_bodies(_endpoint, _values) -> None:
+    # Runs before every before_request hook, so also before the CSRF check reads the form.
+    request.max_form_memory_size = FORM_MEMORY_BYTES
+
+
+def module_or_404(slug: str):
+    """The live module, drafts included, or a 404."""
+    module = catalog.module_for_authoring(slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+def lesson_or_404(module, slug: str):
+    """The live lesson of the module, drafts included, or a 404."""
+    lesson = catalog.lesson_for_authoring(module, slug)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+def saved(result: authoring.SaveResult, what: str) -> None:
+    """Tell the author what a save did and what to check."""
+    flash(f"Đã lưu {what} (phiên bản {result.obj.version})." if result.changed
+          else "Không có thay đổi nào để lưu.", "success" if result.changed else "info")
+    for warning in result.warnings:
+        flash(warning, "warning")
+
+
+def read_only_redirect(target: str):
+    """Refuse a change to file-sourced content and go back."""
+    flash("Nội dung này được quản lý bằng tệp trong content/; không sửa được trên trình duyệt.",
+          "error")
+    return redirect(target)
+
+
+@bp.route("/")
+@roles_required(*AUTHORS)
+def index():
+    return render_template("lessons/authoring/index.html", rows=catalog.modules_for_authoring())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_module():
+    form = ModuleForm()
+    return _module_form(form, None)
+
+
+@bp.route("/<module>/")
+@roles_required(*AUTHORS)
+def manage(module: str):
+    found = module_or_404(module)
+    return render_template("lessons/authoring/manage.html", module=found,
+                           lessons=catalog.live_lessons(found), action=ActionForm())
+
+
+@bp.route("/<module>/edit", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_module(module: str):
+    found = module_or_404(module)
+    if found.from_file:
+        if request.method == "POST":
+            return read_only_redirect(url_for(".edit_module", module=found.slug))
+        return render_template("lessons/authoring/read_only.html", module=found, obj=found)
+    form = ModuleForm(obj=found, topics=", ".join(found.topics), body=found.body_md,
+                      message="")
+    return _module_form(form, found)
+
+
+def _module_form(form: ModuleForm, module):
+    preview = warnings = error = None
+    if form.validate_on_submit():
+        data = authoring.ModuleInput(
+            title=form.title.data, summary=form.summary.data, topics=form.topic_list(),
+            order=form.order.data, audience=form.audience.data or [],
+            published=form.published.data, body=form.body.data or "",
+            slug=form.slug.data or "", message=form.message.data or "")
+        try:
+            if request.form.get("action") == "preview":
+                preview = authoring.render_preview(module, data.body, data.slug)
+                warnings = authoring.preview_warnings(preview)
+            elif module is None:
+                result = authoring.create_module(data, current_user.id)
+                saved(result, "chuyên đề")
+                return redirect(url_for(".manage", module=result.obj.slug))
+            else:
+                saved(authoring.update_module(module, data, current_user.id), "chuyên đề")
+                return redirect(url_for(".manage", module=module.slug))
+        except AuthoringError as exc:
+            db.session.rollback()
+            error = str(exc)
+    return render_template("lessons/authoring/module_form.html", form=form, module=module,
+                           preview=preview, warnings=warnings, error=error)
+
+
+@bp.route("/<module>/publish", methods=["POST"])
+@roles_required(*AUTHORS)
+def publish_module(module: str):
+    found = module_or_404(module)
+    form = PublishForm()
+    if found.from_file:
+        return read_only_redirect(url_for(".manage", module=found.slug))
+    if form.validate_on_submit():
+        saved(authoring.set_module_published(found, form.published.data == "1",
+                                              current_user.id), "chuyên đề")
+    return redirect(url_for(".manage", module=found.slug))
+
+
+@bp.route("/<module>/export")
+@roles_required(*AUTHORS)
+def export_module(module: str):
+    found = module_or_404(module)
+    return Response(export.export_zip(found), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{found.slug}.zip"'})
+
+
+@bp.route("/<module>/lessons/new", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def new_lesson(module: str):
+    found = module_or_404(module)
+    if found.from_file:
+        if request.method == "POST":
+            return read_only_redirect(url_for(".manage", module=found.slug))
+        return render_template("lessons/authoring/read_only.html", module=found, obj=found)
+    return _lesson_form(LessonForm(), found, None)
+
+
+@bp.route("/<module>/lessons/<lesson>/edit", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_lesson(module: str, lesson: str):
+    found = module_or_404(module)
+    target = lesson_or_404(found, lesson)
+    if target.from_file:
+        if request.method == "POST":
+            return read_only_redirect(url_for(".edit_lesson", module=found.slug,
+                                               lesson=target.slug))
+        return render_template("lessons/authoring/read_only.html", module=found, obj=target,
+                               lesson=target)
+    form = LessonForm(obj=target, body=target.body_md, message="")
+    return _lesson_form(form, found, target)
+
+
+def _lesson_form(form: LessonForm, module, lesson):
+    preview = warnings = error = None
+    if form.validate_on_submit():
+        data = authoring.LessonInput(
+            title=form.title.data, minutes=form.minutes.data, summary=form.summary.data or "",
+            published=form.published.data, body=form.body.data or "",
+            slug=form.slug.data or "", message=form.message.data or "")
+        try:
+            if request.form.get("action") == "preview":
+                preview = authoring.render_preview(module, data.body)
+                warnings = authoring.preview_warnings(preview)
+            else:
+                if lesson is None:
+                    result = authoring.create_lesson(module, data, current_user.id)
+                else:
+                    result = authoring.update_lesson(lesson, data, current_user.id)
+                saved(result, "bài học")
+                return redirect(url_for(".edit_lesson", module=module.slug,
+                                        lesson=result.obj.slug))
+        except AuthoringError as exc:
+            db.session.rollback()
+            error = str(exc)
+    return render_template("lessons/authoring/lesson_form.html", form=form, module=module,
+                           lesson=lesson, preview=preview, warnings=warnings, error=error)
+
+
+@bp.route("/<module>/lessons/<lesson>/publish", methods=["POST"])
+@roles_required(*AUTHORS)
+def publish_lesson(module: str, lesson: str):
+    found = module_or_404(module)
+    target = lesson_or_404(found, lesson)
+    if target.from_file:
+        return read_only_redirect(url_for(".manage", module=found.slug))
+    form = PublishForm()
+    if form.validate_on_submit():
+        saved(authoring.set_lesson_published(target, form.published.data == "1",
+                                              current_user.id), "bài học")
+    return redirect(url_for(".manage", module=found.slug))
+
+
+@bp.route("/<module>/lessons/<lesson>/move", methods=["POST"])
+@roles_required(*AUTHORS)
+def move_lesson(module: str, lesson: str):
+    found = module_or_404(module)
+    target = lesson_or_404(found, lesson)
+    if target.from_file:
+        return read_only_redirect(url_for(".manage", module=found.slug))
+    form = MoveForm()
+    if form.validate_on_submit() and authoring.move_lesson(target, form.direction.data,
+                                                           current_user.id):
+        flash(f"Đã chuyển bài “{target.title}” tới vị trí {target.position}.", "success")
+    return redirect(url_for(".manage", module=found.slug))
