@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     timefmt.init_app(app)
 
-    from . import admin, audit, auth, content, demo, home, kb, lessons, org, search, tracking
+    from . import admin, audit, auth, content, demo, home, kb, lessons, org, quiz, search, tracking
 
     audit.init_app(app)
     auth.init_app(app)
@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     tracking.init_app(app)
     kb.init_app(app)
     lessons.init_app(app)
+    quiz.init_app(app)
     content.init_app(app)
     search.init_app(app)
     admin.init_app(app)
