@@ -67,8 +67,10 @@ class SaveResult:
 
 def _read_only(obj: Module | Lesson) -> None:
     if obj.from_file:
-        raise AuthoringError(f"Nội dung này được quản lý bằng tệp content/{obj.source_path}; "
-                             "hãy sửa tệp đó rồi chạy lệnh cchc-learn content sync.")
+        raise AuthoringError(
+            f"Nội dung này được quản lý bằng tệp content/{obj.source_path}; "
+            "hãy sửa tệp đó rồi chạy lệnh cchc-learn content sync."
+        )
 
 
 def _check_text(value: str, what: str, max_len: int, required: bool = True) -> str:
@@ -83,9 +85,10 @@ def _check_text(value: str, what: str, max_len: int, required: bool = True) -> s
 def _check_body(body: str) -> str:
     body = schema.clean_body(body)
     if len(body) > schema.MAX_BODY:
-        raise AuthoringError(f"Nội dung quá dài: {len(body):,} ký tự, tối đa "
-                             f"{schema.MAX_BODY:,} ký tự. Hãy chia thành nhiều bài."
-                             .replace(",", "."))
+        raise AuthoringError(
+            f"Nội dung quá dài: {len(body):,} ký tự, tối đa "
+            f"{schema.MAX_BODY:,} ký tự. Hãy chia thành nhiều bài.".replace(",", ".")
+        )
     return body
 
 
@@ -100,12 +103,19 @@ def _slug(value: str, title: str, what: str) -> str:
 
 
 def _warnings(rendered: Rendered) -> list[str]:
-    out = [f"Dòng {link.line}: liên kết [[{link.number}]] chưa trỏ tới văn bản nào trong cơ sở "
-           "dữ liệu văn bản." for link in rendered.broken_links]
-    out += [f"Dòng {image.line}: không có ảnh {image.path} trong chuyên đề." for image in
-            rendered.missing_assets]
-    out += [f"Dòng {image.line}: ảnh {image.path} nằm trên máy chủ khác nên không hiển thị."
-            for image in rendered.blocked_images]
+    out = [
+        f"Dòng {link.line}: liên kết [[{link.number}]] chưa trỏ tới văn bản nào trong cơ sở "
+        "dữ liệu văn bản."
+        for link in rendered.broken_links
+    ]
+    out += [
+        f"Dòng {image.line}: không có ảnh {image.path} trong chuyên đề."
+        for image in rendered.missing_assets
+    ]
+    out += [
+        f"Dòng {image.line}: ảnh {image.path} nằm trên máy chủ khác nên không hiển thị."
+        for image in rendered.blocked_images
+    ]
     return out
 
 
@@ -114,8 +124,12 @@ def render_preview(module: Module | None, body: str, slug: str = "") -> Rendered
     body = _check_body(body)
     names = [a.name for a in module.assets] if module is not None else []
     try:
-        return render_body(body, module_slug=module.slug if module else slug,
-                           asset_names=names, doc_resolver=number_resolver())
+        return render_body(
+            body,
+            module_slug=module.slug if module else slug,
+            asset_names=names,
+            doc_resolver=number_resolver(),
+        )
     except MarkupInputTooLarge as exc:
         raise AuthoringError(str(exc)) from exc
 
@@ -135,8 +149,12 @@ def _clean_module(data: ModuleInput) -> ModuleInput:
     return ModuleInput(
         title=_check_text(data.title, "Tên chuyên đề", schema.MAX_TITLE),
         summary=_check_text(data.summary, "Tóm tắt", schema.MAX_SUMMARY),
-        topics=topics, order=data.order, audience=schema.unique_list(list(data.audience)),
-        published=bool(data.published), body=_check_body(data.body), slug=data.slug,
+        topics=topics,
+        order=data.order,
+        audience=schema.unique_list(list(data.audience)),
+        published=bool(data.published),
+        body=_check_body(data.body),
+        slug=data.slug,
         message=schema.clean_text(data.message)[: schema.MAX_MESSAGE],
     )
 
@@ -168,8 +186,9 @@ def create_module(data: ModuleInput, author_id: int | None) -> SaveResult:
     return SaveResult(module, True, warnings)
 
 
-def _save_module(module: Module, data: ModuleInput, author_id: int | None,
-                 default_message: str) -> SaveResult:
+def _save_module(
+    module: Module, data: ModuleInput, author_id: int | None, default_message: str
+) -> SaveResult:
     before = module.content_hash
     warnings = _apply_module(module, data)
     if module.content_hash == before:
@@ -198,12 +217,12 @@ def set_module_published(module: Module, published: bool, author_id: int | None)
     """Publish or withdraw a module; commit."""
     _read_only(module)
     message = "Công bố chuyên đề" if published else "Ngừng công bố chuyên đề"
-    return _save_module(module, _clean_module(_module_input(module, published=published)),
-                        author_id, message)
+    return _save_module(
+        module, _clean_module(_module_input(module, published=published)), author_id, message
+    )
 
 
-def restore_module(module: Module, revision: ModuleRevision, author_id: int | None
-                   ) -> SaveResult:
+def restore_module(module: Module, revision: ModuleRevision, author_id: int | None) -> SaveResult:
     """Make an earlier revision the current content again, as a new revision; commit."""
     _read_only(module)
     if revision.module_id != module.id:
@@ -215,12 +234,14 @@ def restore_module(module: Module, revision: ModuleRevision, author_id: int | No
 
 def _clean_lesson(data: LessonInput) -> LessonInput:
     if not schema.MIN_MINUTES <= data.minutes <= schema.MAX_MINUTES:
-        raise AuthoringError(f"Thời lượng: từ {schema.MIN_MINUTES} đến {schema.MAX_MINUTES} "
-                             "phút.")
+        raise AuthoringError(f"Thời lượng: từ {schema.MIN_MINUTES} đến {schema.MAX_MINUTES} phút.")
     return LessonInput(
-        title=_check_text(data.title, "Tên bài học", schema.MAX_TITLE), minutes=data.minutes,
+        title=_check_text(data.title, "Tên bài học", schema.MAX_TITLE),
+        minutes=data.minutes,
         summary=_check_text(data.summary, "Tóm tắt", schema.MAX_SUMMARY, required=False),
-        published=bool(data.published), body=_check_body(data.body), slug=data.slug,
+        published=bool(data.published),
+        body=_check_body(data.body),
+        slug=data.slug,
         message=schema.clean_text(data.message)[: schema.MAX_MESSAGE],
     )
 
@@ -250,8 +271,11 @@ def create_lesson(module: Module, data: LessonInput, author_id: int | None) -> S
     slug = _slug(data.slug, data.title, "Mã bài học")
     if _slug_taken(module, slug):
         raise AuthoringError(f"Mã bài học '{slug}' đã có trong chuyên đề; hãy chọn mã khác.")
-    last = db.session.scalar(select(func.max(Lesson.position)).where(
-        Lesson.module_id == module.id, Lesson.archived.is_(False)))
+    last = db.session.scalar(
+        select(func.max(Lesson.position)).where(
+            Lesson.module_id == module.id, Lesson.archived.is_(False)
+        )
+    )
     lesson = Lesson(module_id=module.id, slug=slug, position=(last or 0) + 1, version=1)
     warnings = _apply_lesson(lesson, module, data)
     db.session.add(lesson)
@@ -262,8 +286,9 @@ def create_lesson(module: Module, data: LessonInput, author_id: int | None) -> S
     return SaveResult(lesson, True, warnings)
 
 
-def _save_lesson(lesson: Lesson, data: LessonInput, author_id: int | None,
-                 default_message: str) -> SaveResult:
+def _save_lesson(
+    lesson: Lesson, data: LessonInput, author_id: int | None, default_message: str
+) -> SaveResult:
     before = lesson.content_hash
     warnings = _apply_lesson(lesson, lesson.module, data)
     if lesson.content_hash == before:
@@ -298,12 +323,12 @@ def set_lesson_published(lesson: Lesson, published: bool, author_id: int | None)
     """Publish or withdraw a lesson; commit."""
     _read_only(lesson)
     message = "Công bố bài học" if published else "Ngừng công bố bài học"
-    return _save_lesson(lesson, _clean_lesson(_lesson_input(lesson, published=published)),
-                        author_id, message)
+    return _save_lesson(
+        lesson, _clean_lesson(_lesson_input(lesson, published=published)), author_id, message
+    )
 
 
-def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | None
-                   ) -> SaveResult:
+def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | None) -> SaveResult:
     """Make an earlier revision the current content again, as a new revision; commit.
 
     The lesson keeps its current address (slug) and place in the module.
@@ -317,10 +342,12 @@ def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | No
         minutes=int(revision.meta.get("minutes", current.minutes)),
         summary=revision.meta.get("summary", current.summary),
         published=bool(revision.meta.get("published", current.published)),
-        body=revision.body_md, slug=lesson.slug,
+        body=revision.body_md,
+        slug=lesson.slug,
     )
-    return _save_lesson(lesson, _clean_lesson(data), author_id,
-                        f"Khôi phục phiên bản {revision.version}")
+    return _save_lesson(
+        lesson, _clean_lesson(data), author_id, f"Khôi phục phiên bản {revision.version}"
+    )
 
 
 def move_lesson(lesson: Lesson, direction: str, author_id: int | None) -> bool:

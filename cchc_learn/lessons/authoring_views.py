@@ -41,16 +41,22 @@ def lesson_or_404(module, slug: str):
 
 def saved(result: authoring.SaveResult, what: str) -> None:
     """Tell the author what a save did and what to check."""
-    flash(f"Đã lưu {what} (phiên bản {result.obj.version})." if result.changed
-          else "Không có thay đổi nào để lưu.", "success" if result.changed else "info")
+    flash(
+        f"Đã lưu {what} (phiên bản {result.obj.version})."
+        if result.changed
+        else "Không có thay đổi nào để lưu.",
+        "success" if result.changed else "info",
+    )
     for warning in result.warnings:
         flash(warning, "warning")
 
 
 def read_only_redirect(target: str):
     """Refuse a change to file-sourced content and go back."""
-    flash("Nội dung này được quản lý bằng tệp trong content/; không sửa được trên trình duyệt.",
-          "error")
+    flash(
+        "Nội dung này được quản lý bằng tệp trong content/; không sửa được trên trình duyệt.",
+        "error",
+    )
     return redirect(target)
 
 
@@ -71,8 +77,12 @@ def new_module():
 @roles_required(*AUTHORS)
 def manage(module: str):
     found = module_or_404(module)
-    return render_template("lessons/authoring/manage.html", module=found,
-                           lessons=catalog.live_lessons(found), action=ActionForm())
+    return render_template(
+        "lessons/authoring/manage.html",
+        module=found,
+        lessons=catalog.live_lessons(found),
+        action=ActionForm(),
+    )
 
 
 @bp.route("/<module>/edit", methods=["GET", "POST"])
@@ -83,8 +93,7 @@ def edit_module(module: str):
         if request.method == "POST":
             return read_only_redirect(url_for(".edit_module", module=found.slug))
         return render_template("lessons/authoring/read_only.html", module=found, obj=found)
-    form = ModuleForm(obj=found, topics=", ".join(found.topics), body=found.body_md,
-                      message="")
+    form = ModuleForm(obj=found, topics=", ".join(found.topics), body=found.body_md, message="")
     return _module_form(form, found)
 
 
@@ -92,10 +101,16 @@ def _module_form(form: ModuleForm, module):
     preview = warnings = error = None
     if form.validate_on_submit():
         data = authoring.ModuleInput(
-            title=form.title.data, summary=form.summary.data, topics=form.topic_list(),
-            order=form.order.data, audience=form.audience.data or [],
-            published=form.published.data, body=form.body.data or "",
-            slug=form.slug.data or "", message=form.message.data or "")
+            title=form.title.data,
+            summary=form.summary.data,
+            topics=form.topic_list(),
+            order=form.order.data,
+            audience=form.audience.data or [],
+            published=form.published.data,
+            body=form.body.data or "",
+            slug=form.slug.data or "",
+            message=form.message.data or "",
+        )
         try:
             if request.form.get("action") == "preview":
                 preview = authoring.render_preview(module, data.body, data.slug)
@@ -110,8 +125,14 @@ def _module_form(form: ModuleForm, module):
         except AuthoringError as exc:
             db.session.rollback()
             error = str(exc)
-    return render_template("lessons/authoring/module_form.html", form=form, module=module,
-                           preview=preview, warnings=warnings, error=error)
+    return render_template(
+        "lessons/authoring/module_form.html",
+        form=form,
+        module=module,
+        preview=preview,
+        warnings=warnings,
+        error=error,
+    )
 
 
 @bp.route("/<module>/publish", methods=["POST"])
@@ -122,8 +143,10 @@ def publish_module(module: str):
     if found.from_file:
         return read_only_redirect(url_for(".manage", module=found.slug))
     if form.validate_on_submit():
-        saved(authoring.set_module_published(found, form.published.data == "1",
-                                              current_user.id), "chuyên đề")
+        saved(
+            authoring.set_module_published(found, form.published.data == "1", current_user.id),
+            "chuyên đề",
+        )
     return redirect(url_for(".manage", module=found.slug))
 
 
@@ -131,8 +154,11 @@ def publish_module(module: str):
 @roles_required(*AUTHORS)
 def export_module(module: str):
     found = module_or_404(module)
-    return Response(export.export_zip(found), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{found.slug}.zip"'})
+    return Response(
+        export.export_zip(found),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{found.slug}.zip"'},
+    )
 
 
 @bp.route("/<module>/lessons/new", methods=["GET", "POST"])
@@ -153,10 +179,12 @@ def edit_lesson(module: str, lesson: str):
     target = lesson_or_404(found, lesson)
     if target.from_file:
         if request.method == "POST":
-            return read_only_redirect(url_for(".edit_lesson", module=found.slug,
-                                               lesson=target.slug))
-        return render_template("lessons/authoring/read_only.html", module=found, obj=target,
-                               lesson=target)
+            return read_only_redirect(
+                url_for(".edit_lesson", module=found.slug, lesson=target.slug)
+            )
+        return render_template(
+            "lessons/authoring/read_only.html", module=found, obj=target, lesson=target
+        )
     form = LessonForm(obj=target, body=target.body_md, message="")
     return _lesson_form(form, found, target)
 
@@ -165,9 +193,14 @@ def _lesson_form(form: LessonForm, module, lesson):
     preview = warnings = error = None
     if form.validate_on_submit():
         data = authoring.LessonInput(
-            title=form.title.data, minutes=form.minutes.data, summary=form.summary.data or "",
-            published=form.published.data, body=form.body.data or "",
-            slug=form.slug.data or "", message=form.message.data or "")
+            title=form.title.data,
+            minutes=form.minutes.data,
+            summary=form.summary.data or "",
+            published=form.published.data,
+            body=form.body.data or "",
+            slug=form.slug.data or "",
+            message=form.message.data or "",
+        )
         try:
             if request.form.get("action") == "preview":
                 preview = authoring.render_preview(module, data.body)
@@ -178,13 +211,19 @@ def _lesson_form(form: LessonForm, module, lesson):
                 else:
                     result = authoring.update_lesson(lesson, data, current_user.id)
                 saved(result, "bài học")
-                return redirect(url_for(".edit_lesson", module=module.slug,
-                                        lesson=result.obj.slug))
+                return redirect(url_for(".edit_lesson", module=module.slug, lesson=result.obj.slug))
         except AuthoringError as exc:
             db.session.rollback()
             error = str(exc)
-    return render_template("lessons/authoring/lesson_form.html", form=form, module=module,
-                           lesson=lesson, preview=preview, warnings=warnings, error=error)
+    return render_template(
+        "lessons/authoring/lesson_form.html",
+        form=form,
+        module=module,
+        lesson=lesson,
+        preview=preview,
+        warnings=warnings,
+        error=error,
+    )
 
 
 @bp.route("/<module>/lessons/<lesson>/publish", methods=["POST"])
@@ -196,8 +235,10 @@ def publish_lesson(module: str, lesson: str):
         return read_only_redirect(url_for(".manage", module=found.slug))
     form = PublishForm()
     if form.validate_on_submit():
-        saved(authoring.set_lesson_published(target, form.published.data == "1",
-                                              current_user.id), "bài học")
+        saved(
+            authoring.set_lesson_published(target, form.published.data == "1", current_user.id),
+            "bài học",
+        )
     return redirect(url_for(".manage", module=found.slug))
 
 
@@ -209,7 +250,8 @@ def move_lesson(module: str, lesson: str):
     if target.from_file:
         return read_only_redirect(url_for(".manage", module=found.slug))
     form = MoveForm()
-    if form.validate_on_submit() and authoring.move_lesson(target, form.direction.data,
-                                                           current_user.id):
+    if form.validate_on_submit() and authoring.move_lesson(
+        target, form.direction.data, current_user.id
+    ):
         flash(f"Đã chuyển bài “{target.title}” tới vị trí {target.position}.", "success")
     return redirect(url_for(".manage", module=found.slug))

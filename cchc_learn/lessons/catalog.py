@@ -24,14 +24,20 @@ class ModuleRow:
 def modules_for_authoring() -> list[ModuleRow]:
     """Every live module, drafts included, with lesson counts from one grouped query."""
     counts = (
-        select(Lesson.module_id, func.count(Lesson.id).label("lessons"),
-               func.sum(case((Lesson.published.is_(True), 1), else_=0)).label("published"))
-        .where(Lesson.archived.is_(False)).group_by(Lesson.module_id).subquery()
+        select(
+            Lesson.module_id,
+            func.count(Lesson.id).label("lessons"),
+            func.sum(case((Lesson.published.is_(True), 1), else_=0)).label("published"),
+        )
+        .where(Lesson.archived.is_(False))
+        .group_by(Lesson.module_id)
+        .subquery()
     )
     rows = db.session.execute(
         select(Module, func.coalesce(counts.c.lessons, 0), func.coalesce(counts.c.published, 0))
         .outerjoin(counts, counts.c.module_id == Module.id)
-        .where(Module.archived.is_(False)).order_by(Module.order, Module.title, Module.id)
+        .where(Module.archived.is_(False))
+        .order_by(Module.order, Module.title, Module.id)
     ).all()
     return [ModuleRow(m, int(n), int(p)) for m, n, p in rows]
 
@@ -44,16 +50,21 @@ def module_for_authoring(slug: str) -> Module | None:
 
 def lesson_for_authoring(module: Module, slug: str) -> Lesson | None:
     """A live lesson of the module by slug, published or not."""
-    lesson = db.session.scalar(select(Lesson).where(
-        Lesson.module_id == module.id, Lesson.slug == slug[:80]))
+    lesson = db.session.scalar(
+        select(Lesson).where(Lesson.module_id == module.id, Lesson.slug == slug[:80])
+    )
     return lesson if lesson is not None and not lesson.archived else None
 
 
 def live_lessons(module: Module) -> list[Lesson]:
     """The module's live lessons in order, drafts included."""
-    return list(db.session.scalars(
-        select(Lesson).where(Lesson.module_id == module.id, Lesson.archived.is_(False))
-        .order_by(Lesson.position, Lesson.id)))
+    return list(
+        db.session.scalars(
+            select(Lesson)
+            .where(Lesson.module_id == module.id, Lesson.archived.is_(False))
+            .order_by(Lesson.position, Lesson.id)
+        )
+    )
 
 
 def module_revision(module: Module, revision_id: int) -> ModuleRevision | None:

@@ -12,15 +12,24 @@ from .revisions import front_matter
 
 def module_file_meta(module: Module) -> dict[str, Any]:
     """The front matter of module.md."""
-    return {"title": module.title, "summary": module.summary, "topics": list(module.topics),
-            "order": module.order, "audience": list(module.audience),
-            "published": module.published}
+    return {
+        "title": module.title,
+        "summary": module.summary,
+        "topics": list(module.topics),
+        "order": module.order,
+        "audience": list(module.audience),
+        "published": module.published,
+    }
 
 
 def lesson_file_meta(lesson: Lesson) -> dict[str, Any]:
     """The front matter of NN-<lesson>.md."""
-    return {"title": lesson.title, "minutes": lesson.minutes, "summary": lesson.summary,
-            "published": lesson.published}
+    return {
+        "title": lesson.title,
+        "minutes": lesson.minutes,
+        "summary": lesson.summary,
+        "published": lesson.published,
+    }
 
 
 def lesson_file_name(lesson: Lesson) -> str:
@@ -31,8 +40,9 @@ def lesson_file_name(lesson: Lesson) -> str:
 def export_files(module: Module) -> dict[str, bytes]:
     """Every file of the module folder, by path below content/modules/."""
     folder = module.slug
-    files = {f"{folder}/module.md":
-             (front_matter(module_file_meta(module)) + module.body_md).encode()}
+    files = {
+        f"{folder}/module.md": (front_matter(module_file_meta(module)) + module.body_md).encode()
+    }
     for lesson in module.lessons:
         if lesson.archived:
             continue

@@ -66,12 +66,16 @@ class ModuleSource:
 class _Fields:
     """Typed reads of front-matter keys that collect problems instead of raising."""
 
-    def __init__(self, md: MarkdownFile, allowed: tuple[str, ...], required: tuple[str, ...],
-                 problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        md: MarkdownFile,
+        allowed: tuple[str, ...],
+        required: tuple[str, ...],
+        problems: list[Problem],
+    ) -> None:
         self.md, self.problems = md, problems
         for key in sorted(set(md.meta) - set(allowed), key=str):
-            self.error(str(key), f"khóa không được hỗ trợ '{key}' (cho phép: "
-                                 f"{', '.join(allowed)})")
+            self.error(str(key), f"khóa không được hỗ trợ '{key}' (cho phép: {', '.join(allowed)})")
         for key in required:
             value = md.meta.get(key)
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -132,23 +136,33 @@ def _read(path: Path, shown: str, problems: list[Problem]) -> MarkdownFile | Non
 def _module(md: MarkdownFile, slug: str, path: str, problems: list[Problem]) -> ModuleSource:
     f = _Fields(md, schema.MODULE_KEYS, schema.MODULE_REQUIRED, problems)
     return ModuleSource(
-        slug=slug, path=path, title=f.text("title", schema.MAX_TITLE),
+        slug=slug,
+        path=path,
+        title=f.text("title", schema.MAX_TITLE),
         summary=f.text("summary", schema.MAX_SUMMARY),
         topics=f.names("topics", schema.topics_problem),
         order=f.integer("order", schema.MIN_ORDER, schema.MAX_ORDER),
         audience=f.names("audience", schema.audience_problem),
-        published=f.flag("published"), body=schema.clean_body(md.body), body_line=md.body_line,
+        published=f.flag("published"),
+        body=schema.clean_body(md.body),
+        body_line=md.body_line,
     )
 
 
-def _lesson(md: MarkdownFile, slug: str, position: int, path: str,
-            problems: list[Problem]) -> LessonSource:
+def _lesson(
+    md: MarkdownFile, slug: str, position: int, path: str, problems: list[Problem]
+) -> LessonSource:
     f = _Fields(md, schema.LESSON_KEYS, schema.LESSON_REQUIRED, problems)
     return LessonSource(
-        slug=slug, position=position, path=path, title=f.text("title", schema.MAX_TITLE),
+        slug=slug,
+        position=position,
+        path=path,
+        title=f.text("title", schema.MAX_TITLE),
         minutes=f.integer("minutes", schema.MIN_MINUTES, schema.MAX_MINUTES),
-        summary=f.text("summary", schema.MAX_SUMMARY), published=f.flag("published"),
-        body=schema.clean_body(md.body), body_line=md.body_line,
+        summary=f.text("summary", schema.MAX_SUMMARY),
+        published=f.flag("published"),
+        body=schema.clean_body(md.body),
+        body_line=md.body_line,
     )
 
 
@@ -173,15 +187,15 @@ def _assets(folder: Path, shown: str, problems: list[Problem]) -> dict[str, Asse
         data = path.read_bytes()
         content_type = schema.image_type(name, data)
         if content_type is None:
-            problems.append(Problem(where, 1, "nội dung tệp không đúng loại ảnh theo đuôi tên "
-                                              "tệp"))
+            problems.append(Problem(where, 1, "nội dung tệp không đúng loại ảnh theo đuôi tên tệp"))
             continue
         assets[name] = AssetSource(name=name, content_type=content_type, data=data)
     return assets
 
 
-def _lesson_files(folder: Path, shown: str, slug: str,
-                  problems: list[Problem]) -> list[LessonSource]:
+def _lesson_files(
+    folder: Path, shown: str, slug: str, problems: list[Problem]
+) -> list[LessonSource]:
     lessons: list[LessonSource] = []
     by_slug: dict[str, str] = {}
     by_position: dict[int, str] = {}
@@ -191,8 +205,14 @@ def _lesson_files(folder: Path, shown: str, slug: str,
         where = f"{shown}/{path.name}"
         match = schema.LESSON_FILE_RE.match(path.name)
         if not match:
-            problems.append(Problem(where, 1, "tên tệp bài học phải có dạng NN-ten-bai.md (NN "
-                                              "là số thứ tự, ví dụ 01-gioi-thieu.md)"))
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    "tên tệp bài học phải có dạng NN-ten-bai.md (NN "
+                    "là số thứ tự, ví dụ 01-gioi-thieu.md)",
+                )
+            )
             continue
         position, lesson_slug = int(match[1]), match[2]
         bad = schema.slug_problem(lesson_slug, "Tên bài học trong tên tệp")
@@ -200,59 +220,89 @@ def _lesson_files(folder: Path, shown: str, slug: str,
             problems.append(Problem(where, 1, bad or "số thứ tự bài học phải từ 1 đến 999"))
             continue
         if lesson_slug in by_slug:
-            problems.append(Problem(where, 1, f"trùng tên bài học '{lesson_slug}' với tệp "
-                                              f"{by_slug[lesson_slug]}"))
+            problems.append(
+                Problem(
+                    where, 1, f"trùng tên bài học '{lesson_slug}' với tệp {by_slug[lesson_slug]}"
+                )
+            )
         if position in by_position:
-            problems.append(Problem(where, 1, f"trùng số thứ tự {position} với tệp "
-                                              f"{by_position[position]}"))
+            problems.append(
+                Problem(where, 1, f"trùng số thứ tự {position} với tệp {by_position[position]}")
+            )
         by_slug.setdefault(lesson_slug, path.name)
         by_position.setdefault(position, path.name)
         md = _read(path, where, problems)
         if md is not None:
-            lessons.append(_lesson(md, lesson_slug, position, f"modules/{slug}/{path.name}",
-                                   problems))
+            lessons.append(
+                _lesson(md, lesson_slug, position, f"modules/{slug}/{path.name}", problems)
+            )
     return lessons
 
 
-def _render(body: str, body_line: int, shown: str, module: ModuleSource,
-            doc_resolver: DocResolver | None, problems: list[Problem]) -> Rendered | None:
+def _render(
+    body: str,
+    body_line: int,
+    shown: str,
+    module: ModuleSource,
+    doc_resolver: DocResolver | None,
+    problems: list[Problem],
+) -> Rendered | None:
     try:
-        rendered = render_body(body, module_slug=module.slug, asset_names=module.assets,
-                               doc_resolver=doc_resolver)
+        rendered = render_body(
+            body, module_slug=module.slug, asset_names=module.assets, doc_resolver=doc_resolver
+        )
     except MarkupInputTooLarge as exc:
         problems.append(Problem(shown, body_line, str(exc)))
         return None
     for link in rendered.broken_links:
-        problems.append(Problem(shown, body_line + link.line - 1,
-                                f"liên kết [[{link.number}]] không trỏ tới văn bản nào trong cơ "
-                                "sở dữ liệu văn bản"))
+        problems.append(
+            Problem(
+                shown,
+                body_line + link.line - 1,
+                f"liên kết [[{link.number}]] không trỏ tới văn bản nào trong cơ sở dữ liệu văn bản",
+            )
+        )
     for image in rendered.missing_assets:
-        problems.append(Problem(shown, body_line + image.line - 1,
-                                f"không tìm thấy ảnh {image.path}: ảnh phải nằm trong thư mục "
-                                f"assets/ của chuyên đề ({', '.join(schema.IMAGE_TYPES)})"))
+        problems.append(
+            Problem(
+                shown,
+                body_line + image.line - 1,
+                f"không tìm thấy ảnh {image.path}: ảnh phải nằm trong thư mục "
+                f"assets/ của chuyên đề ({', '.join(schema.IMAGE_TYPES)})",
+            )
+        )
     for image in rendered.blocked_images:
-        problems.append(Problem(shown, body_line + image.line - 1,
-                                f"ảnh {image.path} nằm trên máy chủ khác; hãy chép ảnh vào thư "
-                                "mục assets/ của chuyên đề"))
+        problems.append(
+            Problem(
+                shown,
+                body_line + image.line - 1,
+                f"ảnh {image.path} nằm trên máy chủ khác; hãy chép ảnh vào thư "
+                "mục assets/ của chuyên đề",
+            )
+        )
     return rendered
 
 
-def _render_all(module: ModuleSource, shown: str, doc_resolver: DocResolver | None,
-                problems: list[Problem]) -> None:
-    rendered = _render(module.body, module.body_line, f"{shown}/module.md", module,
-                       doc_resolver, problems)
+def _render_all(
+    module: ModuleSource, shown: str, doc_resolver: DocResolver | None, problems: list[Problem]
+) -> None:
+    rendered = _render(
+        module.body, module.body_line, f"{shown}/module.md", module, doc_resolver, problems
+    )
     module.html = rendered.html if rendered else ""
     for lesson in module.lessons:
         file_name = lesson.path.rsplit("/", 1)[-1]
-        rendered = _render(lesson.body, lesson.body_line, f"{shown}/{file_name}", module,
-                           doc_resolver, problems)
+        rendered = _render(
+            lesson.body, lesson.body_line, f"{shown}/{file_name}", module, doc_resolver, problems
+        )
         if rendered is not None:
             lesson.html, lesson.toc_html = rendered.html, rendered.toc_html
             lesson.plain_text = to_plain_text(lesson.body)
 
 
-def load_module(folder: Path, shown: str, doc_resolver: DocResolver | None,
-                problems: list[Problem]) -> ModuleSource | None:
+def load_module(
+    folder: Path, shown: str, doc_resolver: DocResolver | None, problems: list[Problem]
+) -> ModuleSource | None:
     """Read, check and render one module folder; append every problem found."""
     slug = folder.name
     bad = schema.slug_problem(slug, "Tên thư mục chuyên đề")
@@ -260,23 +310,29 @@ def load_module(folder: Path, shown: str, doc_resolver: DocResolver | None,
         problems.append(Problem(f"{shown}/module.md", 1, bad))
         return None
     if not (folder / "module.md").is_file():
-        problems.append(Problem(f"{shown}/module.md", 1, "thiếu tệp module.md của chuyên đề "
-                                                         "(tiêu đề, tóm tắt, chủ đề, thứ tự, "
-                                                         "đối tượng)"))
+        problems.append(
+            Problem(
+                f"{shown}/module.md",
+                1,
+                "thiếu tệp module.md của chuyên đề (tiêu đề, tóm tắt, chủ đề, thứ tự, đối tượng)",
+            )
+        )
         return None
     md = _read(folder / "module.md", f"{shown}/module.md", problems)
     if md is None:
         return None
     module = _module(md, slug, f"modules/{slug}/module.md", problems)
     module.assets = _assets(folder / "assets", shown, problems)
-    module.lessons = sorted(_lesson_files(folder, shown, slug, problems),
-                            key=lambda lesson: lesson.position)
+    module.lessons = sorted(
+        _lesson_files(folder, shown, slug, problems), key=lambda lesson: lesson.position
+    )
     _render_all(module, shown, doc_resolver, problems)
     return module
 
 
-def load_modules(content_dir: Path, doc_resolver: DocResolver | None = None
-                 ) -> tuple[list[ModuleSource], list[Problem]]:
+def load_modules(
+    content_dir: Path, doc_resolver: DocResolver | None = None
+) -> tuple[list[ModuleSource], list[Problem]]:
     """Read every module folder; return the modules read and every problem found."""
     folder = content_dir / "modules"
     modules: list[ModuleSource] = []
@@ -289,8 +345,14 @@ def load_modules(content_dir: Path, doc_resolver: DocResolver | None = None
         shown = f"{content_dir.name}/modules/{path.name}"
         if not path.is_dir():
             if path.suffix == ".md":
-                problems.append(Problem(shown, 1, "tệp bài học phải nằm trong thư mục của một "
-                                                  "chuyên đề (modules/<chuyen-de>/NN-ten-bai.md)"))
+                problems.append(
+                    Problem(
+                        shown,
+                        1,
+                        "tệp bài học phải nằm trong thư mục của một "
+                        "chuyên đề (modules/<chuyen-de>/NN-ten-bai.md)",
+                    )
+                )
             continue
         module = load_module(path, shown, doc_resolver, problems)
         if module is not None:

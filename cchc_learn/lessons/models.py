@@ -92,8 +92,12 @@ class Lesson(db.Model):
     @property
     def visible(self) -> bool:
         """Whether officials can see the lesson (it and its module are published and live)."""
-        return (self.published and not self.archived and self.module.published
-                and not self.module.archived)
+        return (
+            self.published
+            and not self.archived
+            and self.module.published
+            and not self.module.archived
+        )
 
 
 class ModuleAsset(db.Model):

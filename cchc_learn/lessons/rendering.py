@@ -29,8 +29,12 @@ def asset_resolver(module_slug: str, names: Iterable[str]) -> Callable[[str], st
     return resolve
 
 
-def render_body(body: str, *, module_slug: str, asset_names: Iterable[str],
-                doc_resolver: DocResolver | None) -> Rendered:
+def render_body(
+    body: str, *, module_slug: str, asset_names: Iterable[str], doc_resolver: DocResolver | None
+) -> Rendered:
     """Render a body to sanitized HTML, resolving `[[number]]` links and module images."""
-    return render(body, doc_link_resolver=doc_resolver,
-                  asset_resolver=asset_resolver(module_slug, asset_names))
+    return render(
+        body,
+        doc_link_resolver=doc_resolver,
+        asset_resolver=asset_resolver(module_slug, asset_names),
+    )

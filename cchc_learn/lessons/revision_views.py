@@ -14,24 +14,43 @@ from .forms import ActionForm
 
 def _revisions_page(kind: str, obj, revisions: list, params: dict):
     by_id = {r.id: r for r in revisions}
-    older, newer = by_id.get(request.args.get("a", type=int)), by_id.get(
-        request.args.get("b", type=int))
+    older, newer = (
+        by_id.get(request.args.get("a", type=int)),
+        by_id.get(request.args.get("b", type=int)),
+    )
     diff = None
     if older is not None and newer is not None:
-        diff = history.diff_lines(history.revision_text(older.meta, older.body_md),
-                                  history.revision_text(newer.meta, newer.body_md))
+        diff = history.diff_lines(
+            history.revision_text(older.meta, older.body_md),
+            history.revision_text(newer.meta, newer.body_md),
+        )
     asked = "a" in request.args or "b" in request.args
-    return render_template("lessons/authoring/revisions.html", kind=kind, obj=obj,
-                           revisions=revisions, params=params, older=older, newer=newer,
-                           diff=diff, bad_choice=asked and diff is None, action=ActionForm())
+    return render_template(
+        "lessons/authoring/revisions.html",
+        kind=kind,
+        obj=obj,
+        revisions=revisions,
+        params=params,
+        older=older,
+        newer=newer,
+        diff=diff,
+        bad_choice=asked and diff is None,
+        action=ActionForm(),
+    )
 
 
 def _revision_page(kind: str, obj, revision, params: dict):
     if revision is None:
         abort(404)
-    return render_template("lessons/authoring/revision.html", kind=kind, obj=obj,
-                           revision=revision, params=params, action=ActionForm(),
-                           text=history.revision_text(revision.meta, revision.body_md))
+    return render_template(
+        "lessons/authoring/revision.html",
+        kind=kind,
+        obj=obj,
+        revision=revision,
+        params=params,
+        action=ActionForm(),
+        text=history.revision_text(revision.meta, revision.body_md),
+    )
 
 
 @bp.route("/<module>/revisions/")
@@ -45,8 +64,9 @@ def module_revisions(module: str):
 @roles_required(*AUTHORS)
 def module_revision(module: str, revision_id: int):
     found = module_or_404(module)
-    return _revision_page("module", found, catalog.module_revision(found, revision_id),
-                          {"module": found.slug})
+    return _revision_page(
+        "module", found, catalog.module_revision(found, revision_id), {"module": found.slug}
+    )
 
 
 @bp.route("/<module>/revisions/<int:revision_id>/restore", methods=["POST"])
@@ -69,8 +89,12 @@ def restore_module_revision(module: str, revision_id: int):
 def lesson_revisions(module: str, lesson: str):
     found = module_or_404(module)
     target = lesson_or_404(found, lesson)
-    return _revisions_page("lesson", target, history.lesson_revisions(target),
-                           {"module": found.slug, "lesson": target.slug})
+    return _revisions_page(
+        "lesson",
+        target,
+        history.lesson_revisions(target),
+        {"module": found.slug, "lesson": target.slug},
+    )
 
 
 @bp.route("/<module>/lessons/<lesson>/revisions/<int:revision_id>")
@@ -78,8 +102,12 @@ def lesson_revisions(module: str, lesson: str):
 def lesson_revision(module: str, lesson: str, revision_id: int):
     found = module_or_404(module)
     target = lesson_or_404(found, lesson)
-    return _revision_page("lesson", target, catalog.lesson_revision(target, revision_id),
-                          {"module": found.slug, "lesson": target.slug})
+    return _revision_page(
+        "lesson",
+        target,
+        catalog.lesson_revision(target, revision_id),
+        {"module": found.slug, "lesson": target.slug},
+    )
 
 
 @bp.route("/<module>/lessons/<lesson>/revisions/<int:revision_id>/restore", methods=["POST"])

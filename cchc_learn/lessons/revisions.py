@@ -20,16 +20,26 @@ MAX_DIFF_INPUT_LINES = 20_000
 
 def module_snapshot(module: Any) -> dict[str, Any]:
     """The fields of a module (model or file source) that a revision keeps."""
-    return {"title": module.title, "summary": module.summary, "topics": list(module.topics),
-            "order": module.order, "audience": list(module.audience),
-            "published": module.published}
+    return {
+        "title": module.title,
+        "summary": module.summary,
+        "topics": list(module.topics),
+        "order": module.order,
+        "audience": list(module.audience),
+        "published": module.published,
+    }
 
 
 def lesson_snapshot(lesson: Any) -> dict[str, Any]:
     """The fields of a lesson (model or file source) that a revision keeps."""
-    return {"slug": lesson.slug, "position": lesson.position, "title": lesson.title,
-            "minutes": lesson.minutes, "summary": lesson.summary,
-            "published": lesson.published}
+    return {
+        "slug": lesson.slug,
+        "position": lesson.position,
+        "title": lesson.title,
+        "minutes": lesson.minutes,
+        "summary": lesson.summary,
+        "published": lesson.published,
+    }
 
 
 def content_hash(meta: dict[str, Any], body: str) -> str:
@@ -40,8 +50,9 @@ def content_hash(meta: dict[str, Any], body: str) -> str:
 
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter (between --- lines) that the loader reads back unchanged."""
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000,
-                            default_flow_style=None)
+    dumped = yaml.safe_dump(
+        meta, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=None
+    )
     return f"---\n{dumped}---\n"
 
 
@@ -52,34 +63,52 @@ def revision_text(meta: dict[str, Any], body: str) -> str:
 
 def add_module_revision(module: Module, author_id: int | None, message: str) -> ModuleRevision:
     """Record the module as it is now (the caller flushed it so it has an id)."""
-    revision = ModuleRevision(module_id=module.id, version=module.version,
-                              meta=module_snapshot(module), body_md=module.body_md,
-                              author_id=author_id, message=message[:300])
+    revision = ModuleRevision(
+        module_id=module.id,
+        version=module.version,
+        meta=module_snapshot(module),
+        body_md=module.body_md,
+        author_id=author_id,
+        message=message[:300],
+    )
     db.session.add(revision)
     return revision
 
 
 def add_lesson_revision(lesson: Lesson, author_id: int | None, message: str) -> LessonRevision:
     """Record the lesson as it is now (the caller flushed it so it has an id)."""
-    revision = LessonRevision(lesson_id=lesson.id, version=lesson.version,
-                              meta=lesson_snapshot(lesson), body_md=lesson.body_md,
-                              author_id=author_id, message=message[:300])
+    revision = LessonRevision(
+        lesson_id=lesson.id,
+        version=lesson.version,
+        meta=lesson_snapshot(lesson),
+        body_md=lesson.body_md,
+        author_id=author_id,
+        message=message[:300],
+    )
     db.session.add(revision)
     return revision
 
 
 def module_revisions(module: Module) -> list[ModuleRevision]:
     """A module's revisions, newest first."""
-    return list(db.session.scalars(
-        select(ModuleRevision).where(ModuleRevision.module_id == module.id)
-        .order_by(ModuleRevision.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ModuleRevision)
+            .where(ModuleRevision.module_id == module.id)
+            .order_by(ModuleRevision.id.desc())
+        )
+    )
 
 
 def lesson_revisions(lesson: Lesson) -> list[LessonRevision]:
     """A lesson's revisions, newest first."""
-    return list(db.session.scalars(
-        select(LessonRevision).where(LessonRevision.lesson_id == lesson.id)
-        .order_by(LessonRevision.id.desc())))
+    return list(
+        db.session.scalars(
+            select(LessonRevision)
+            .where(LessonRevision.lesson_id == lesson.id)
+            .order_by(LessonRevision.id.desc())
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,10 @@ AUDIENCE_LEVELS = LEVELS
 def slug_problem(slug: str, what: str = "Mã") -> str | None:
     """Say what is wrong with a slug, or None."""
     if not SLUG_RE.match(slug):
-        return (f"{what} '{slug[:100]}' không hợp lệ: chỉ gồm chữ thường không dấu (a-z), chữ số "
-                "và dấu gạch ngang, bắt đầu bằng chữ hoặc số, tối đa 80 ký tự")
+        return (
+            f"{what} '{slug[:100]}' không hợp lệ: chỉ gồm chữ thường không dấu (a-z), chữ số "
+            "và dấu gạch ngang, bắt đầu bằng chữ hoặc số, tối đa 80 ký tự"
+        )
     return None
 
 
@@ -93,12 +95,13 @@ def asset_name_problem(name: str) -> str | None:
     """Say what is wrong with an image path below assets/, or None."""
     parts = name.split("/")
     if len(name) > 200 or not all(ASSET_SEGMENT_RE.match(p) for p in parts):
-        return (f"tên tệp ảnh '{name[:100]}' không hợp lệ: chỉ gồm chữ không dấu, chữ số, dấu "
-                "chấm, gạch dưới và gạch ngang")
+        return (
+            f"tên tệp ảnh '{name[:100]}' không hợp lệ: chỉ gồm chữ không dấu, chữ số, dấu "
+            "chấm, gạch dưới và gạch ngang"
+        )
     extension = name.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
     if extension not in IMAGE_TYPES:
-        return (f"tệp '{name[:100]}' không phải ảnh được phép (chỉ nhận: "
-                f"{', '.join(IMAGE_TYPES)})")
+        return f"tệp '{name[:100]}' không phải ảnh được phép (chỉ nhận: {', '.join(IMAGE_TYPES)})"
     return None
 
 

@@ -43,25 +43,38 @@ class LessonRow:
 def modules_with_progress(user_id: int) -> list[ModuleProgress]:
     """Published modules in order, with the official's progress (three grouped queries in one)."""
     totals = (
-        select(Lesson.module_id, func.count(Lesson.id).label("total"),
-               func.coalesce(func.sum(Lesson.minutes), 0).label("minutes"))
-        .where(*_LIVE_LESSON).group_by(Lesson.module_id).subquery()
+        select(
+            Lesson.module_id,
+            func.count(Lesson.id).label("total"),
+            func.coalesce(func.sum(Lesson.minutes), 0).label("minutes"),
+        )
+        .where(*_LIVE_LESSON)
+        .group_by(Lesson.module_id)
+        .subquery()
     )
     done = (
         select(Lesson.module_id, func.count(LessonCompletion.id).label("done"))
         .join(LessonCompletion, LessonCompletion.lesson_id == Lesson.id)
         .where(LessonCompletion.user_id == user_id, *_LIVE_LESSON)
-        .group_by(Lesson.module_id).subquery()
+        .group_by(Lesson.module_id)
+        .subquery()
     )
     rows = db.session.execute(
-        select(Module, func.coalesce(totals.c.total, 0), func.coalesce(done.c.done, 0),
-               func.coalesce(totals.c.minutes, 0))
+        select(
+            Module,
+            func.coalesce(totals.c.total, 0),
+            func.coalesce(done.c.done, 0),
+            func.coalesce(totals.c.minutes, 0),
+        )
         .outerjoin(totals, totals.c.module_id == Module.id)
         .outerjoin(done, done.c.module_id == Module.id)
-        .where(*_LIVE_MODULE).order_by(Module.order, Module.title, Module.id)
+        .where(*_LIVE_MODULE)
+        .order_by(Module.order, Module.title, Module.id)
     ).all()
-    return [ModuleProgress(m, int(total), int(completed), int(minutes))
-            for m, total, completed, minutes in rows]
+    return [
+        ModuleProgress(m, int(total), int(completed), int(minutes))
+        for m, total, completed, minutes in rows
+    ]
 
 
 def get_module(slug: str, *, drafts: bool = False) -> Module | None:
@@ -76,8 +89,10 @@ def lesson_rows(module: Module, user_id: int, *, drafts: bool = False) -> list[L
     """The module's lessons in order, each with the official's completion time."""
     query = (
         select(Lesson, LessonCompletion.completed_at)
-        .outerjoin(LessonCompletion, and_(LessonCompletion.lesson_id == Lesson.id,
-                                          LessonCompletion.user_id == user_id))
+        .outerjoin(
+            LessonCompletion,
+            and_(LessonCompletion.lesson_id == Lesson.id, LessonCompletion.user_id == user_id),
+        )
         .where(Lesson.module_id == module.id, Lesson.archived.is_(False))
         .order_by(Lesson.position, Lesson.id)
     )
@@ -91,15 +106,21 @@ def progress_of(rows: list[LessonRow]) -> ModuleProgress | None:
     if not rows:
         return None
     live = [r for r in rows if r.lesson.published]
-    return ModuleProgress(rows[0].lesson.module, len(live),
-                          sum(1 for r in live if r.completed_at is not None),
-                          sum(r.lesson.minutes for r in live))
+    return ModuleProgress(
+        rows[0].lesson.module,
+        len(live),
+        sum(1 for r in live if r.completed_at is not None),
+        sum(r.lesson.minutes for r in live),
+    )
 
 
 def completion(user_id: int, lesson_id: int) -> LessonCompletion | None:
     """The official's completion of a lesson, if any."""
-    return db.session.scalar(select(LessonCompletion).where(
-        LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson_id))
+    return db.session.scalar(
+        select(LessonCompletion).where(
+            LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson_id
+        )
+    )
 
 
 def complete_lesson(user_id: int, lesson: Lesson) -> tuple[LessonCompletion, bool]:
@@ -110,8 +131,9 @@ def complete_lesson(user_id: int, lesson: Lesson) -> tuple[LessonCompletion, boo
     existing = completion(user_id, lesson.id)
     if existing is not None:
         return existing, False
-    row = LessonCompletion(user_id=user_id, lesson_id=lesson.id, lesson_version=lesson.version,
-                           completed_at=utcnow())
+    row = LessonCompletion(
+        user_id=user_id, lesson_id=lesson.id, lesson_version=lesson.version, completed_at=utcnow()
+    )
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -121,14 +143,24 @@ def complete_lesson(user_id: int, lesson: Lesson) -> tuple[LessonCompletion, boo
         if existing is None:
             raise
         return existing, False
-    db.session.add(AccessEvent(user_id=user_id, object_type="lesson", object_id=lesson.id,
-                               version=lesson.version, action="complete",
-                               at=row.completed_at))
+    db.session.add(
+        AccessEvent(
+            user_id=user_id,
+            object_type="lesson",
+            object_id=lesson.id,
+            version=lesson.version,
+            action="complete",
+            at=row.completed_at,
+        )
+    )
     db.session.commit()
     return row, True
 
 
 def get_asset(module: Module, name: str) -> ModuleAsset | None:
     """A module image by its path below assets/."""
-    return db.session.scalar(select(ModuleAsset).where(
-        ModuleAsset.module_id == module.id, ModuleAsset.name == name[:200]))
+    return db.session.scalar(
+        select(ModuleAsset).where(
+            ModuleAsset.module_id == module.id, ModuleAsset.name == name[:200]
+        )
+    )

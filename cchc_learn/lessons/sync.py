@@ -39,11 +39,16 @@ def _message(path: str, adopted: bool) -> str:
     return f"Đồng bộ từ content/{path}"
 
 
-def _sync_module(module: Module | None, source: ModuleSource, summary: SyncSummary,
-                 actor_id: int | None) -> Module:
+def _sync_module(
+    module: Module | None, source: ModuleSource, summary: SyncSummary, actor_id: int | None
+) -> Module:
     digest = content_hash(module_snapshot(source), source.body)
-    if module is not None and module.content_hash == digest and not module.archived \
-            and module.source_path == source.path:
+    if (
+        module is not None
+        and module.content_hash == digest
+        and not module.archived
+        and module.source_path == source.path
+    ):
         summary.unchanged += 1
         if module.body_html != source.html:
             module.body_html = source.html  # a newer renderer: same content, fresher HTML
@@ -86,17 +91,29 @@ def _sync_assets(module: Module, assets: dict[str, AssetSource]) -> None:
 
 def _refresh_html(lesson: Lesson, source: LessonSource) -> None:
     if (lesson.body_html, lesson.toc_html, lesson.plain_text) != (
-            source.html, source.toc_html, source.plain_text):
+        source.html,
+        source.toc_html,
+        source.plain_text,
+    ):
         lesson.body_html, lesson.toc_html = source.html, source.toc_html
         lesson.plain_text = source.plain_text
         log_change("lesson", lesson.id)
 
 
-def _sync_lesson(module: Module, lesson: Lesson | None, source: LessonSource,
-                 summary: SyncSummary, actor_id: int | None) -> None:
+def _sync_lesson(
+    module: Module,
+    lesson: Lesson | None,
+    source: LessonSource,
+    summary: SyncSummary,
+    actor_id: int | None,
+) -> None:
     digest = content_hash(lesson_snapshot(source), source.body)
-    if lesson is not None and lesson.content_hash == digest and not lesson.archived \
-            and lesson.source_path == source.path:
+    if (
+        lesson is not None
+        and lesson.content_hash == digest
+        and not lesson.archived
+        and lesson.source_path == source.path
+    ):
         summary.unchanged += 1
         _refresh_html(lesson, source)
         return
@@ -126,8 +143,9 @@ def _archive_lesson(lesson: Lesson, summary: SyncSummary) -> None:
     log_change("lesson", lesson.id)
 
 
-def sync_modules(sources: list[ModuleSource], *, actor_id: int | None = None,
-                 progress: Progress | None = None) -> tuple[SyncSummary, SyncSummary]:
+def sync_modules(
+    sources: list[ModuleSource], *, actor_id: int | None = None, progress: Progress | None = None
+) -> tuple[SyncSummary, SyncSummary]:
     """Import checked module sources in the current transaction; the caller commits.
 
     Returns the module and the lesson summaries. Anything that came from a file that is gone

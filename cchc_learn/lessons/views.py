@@ -38,8 +38,13 @@ def index():
 def module_page(module: str):
     found = _module_or_404(module)
     rows = service.lesson_rows(found, current_user.id, drafts=_drafts())
-    return render_template("lessons/module.html", module=found, rows=rows,
-                           progress=service.progress_of(rows), can_author=_drafts())
+    return render_template(
+        "lessons/module.html",
+        module=found,
+        rows=rows,
+        progress=service.progress_of(rows),
+        can_author=_drafts(),
+    )
 
 
 @bp.route("/<module>/<lesson>")
@@ -56,10 +61,15 @@ def lesson_page(module: str, lesson: str):
         # Drafts that trainers look at are previews: nothing is recorded for them.
         note_access("lesson", row.lesson.id, row.lesson.version)
     return render_template(
-        "lessons/lesson.html", module=found, lesson=row.lesson, completed_at=row.completed_at,
+        "lessons/lesson.html",
+        module=found,
+        lesson=row.lesson,
+        completed_at=row.completed_at,
         previous=rows[index - 1].lesson if index > 0 else None,
         following=rows[index + 1].lesson if index + 1 < len(rows) else None,
-        position=index + 1, count=len(rows), progress=service.progress_of(rows),
+        position=index + 1,
+        count=len(rows),
+        progress=service.progress_of(rows),
         can_author=_drafts(),
     )
 
@@ -73,10 +83,15 @@ def complete(module: str, lesson: str):
     if target is None:
         abort(404)
     _, new = service.complete_lesson(current_user.id, target)
-    flash("Đã ghi nhận: bạn đã hoàn thành bài học này." if new
-          else "Bài học này đã được ghi nhận hoàn thành từ trước.", "success")
-    return redirect(url_for("lessons.lesson_page", module=found.slug, lesson=target.slug)
-                    + "#hoan-thanh")
+    flash(
+        "Đã ghi nhận: bạn đã hoàn thành bài học này."
+        if new
+        else "Bài học này đã được ghi nhận hoàn thành từ trước.",
+        "success",
+    )
+    return redirect(
+        url_for("lessons.lesson_page", module=found.slug, lesson=target.slug) + "#hoan-thanh"
+    )
 
 
 @bp.route("/<module>/assets/<path:name>")
