@@ -2,7 +2,13 @@
 
 from flask import Flask
 
+from .. import navigation
+
 
 def init_app(app: Flask) -> None:
-    """Register the models."""
-    from . import models  # noqa: F401
+    """Register the models, pages, menu entry and the `quiz` commands."""
+    from . import cli, models, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.quiz_cli)
+    navigation.register(app, navigation.NavEntry("quiz.index", "Kiểm tra", 30))

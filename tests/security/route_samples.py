@@ -62,6 +62,43 @@ def _document(app, world) -> tuple[str, int, int]:
         return doc.slug, doc.attachments[0].id, revision
 
 
+def _quiz(app, world) -> tuple[str, str, int, int]:
+    """A bank, a quiz drawing from it and an attempt of an account outside the walk's World.
+
+    Returns (quiz slug, bank slug, item id, attempt id). Nobody the walk signs in owns the
+    attempt, so every signed-in user must get 404 for it.
+    """
+    from helpers import make_user
+
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.quiz import attempts, bank_service, quiz_service
+    from cchc_learn.quiz.formats import parse_markdown
+    from cchc_learn.quiz.models import Attempt, Bank
+    from cchc_learn.quiz.quiz_loader import DrawSpec, QuizSpec
+
+    with app.app_context():
+        bank = bank_service.get_bank("ngan-hang-mau")
+        if bank is None:
+            declare_write()
+            parsed = parse_markdown("## Câu mẫu?\n{id=mau-1}\n- [x] Có\n- [ ] Không\n", "mau.md")
+            bank, _ = bank_service.import_bank("ngan-hang-mau", parsed, "mau.md")
+            spec = QuizSpec(
+                slug="kiem-tra-mau",
+                title="Kiểm tra mẫu",
+                time_limit=30,
+                draws=[DrawSpec(bank="ngan-hang-mau", count=1)],
+            )
+            quiz = quiz_service.save_quiz(None, spec)
+            db.session.commit()
+            owner = make_user(app, "chu-bai-lam-mau")
+            declare_write()
+            attempts.start_attempt(db.session.merge(quiz), owner)
+        bank = db.session.scalar(db.select(Bank).where(Bank.slug == "ngan-hang-mau"))
+        attempt_id = db.session.scalar(db.select(Attempt.id))
+        return "kiem-tra-mau", bank.slug, bank.items[0].id, attempt_id
+
+
 def _lesson_module(app, world) -> dict[str, object]:
     """A published web-authored module with a lesson, an image and a revision of each."""
     from cchc_learn.database import declare_write
@@ -113,6 +150,12 @@ SAMPLES: dict[str, Sampler] = {
     "ident": lambda app, world: _document(app, world)[0],
     "attachment_id": lambda app, world: _document(app, world)[1],
     "revision_id": lambda app, world: _document(app, world)[2],
+    "quiz_slug": lambda app, world: _quiz(app, world)[0],
+    "bank_slug": lambda app, world: _quiz(app, world)[1],
+    "item_id": lambda app, world: _quiz(app, world)[2],
+    "attempt_id": lambda app, world: _quiz(app, world)[3],
+    # A POST-only route, refused (CSRF, role) before the upload is looked up: any token will do.
+    "quiz.confirm_import:import_token": lambda app, world: "tep-nhap-mau",
     "module": lambda app, world: _lesson_module(app, world)["module"],
     "lesson": lambda app, world: _lesson_module(app, world)["lesson"],
     "lessons.asset:name": lambda app, world: _lesson_module(app, world)["name"],
@@ -144,6 +187,9 @@ SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {
     # The code step only makes sense right after a correct password.
     ("auth.totp", "anonymous"): (302, "/auth/login"),
     ("auth.totp", "signed_in"): (302, "/auth/login"),
+    # The sampled attempt belongs to an account outside the walk: to everyone else it is 404.
+    ("quiz.attempt", "signed_in"): (404, None),
+    ("quiz.result", "signed_in"): (404, None),
 }
 
 # Tables a GET request may write by design (for example access events), with the reason.

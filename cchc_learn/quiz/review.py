@@ -1,0 +1,234 @@
+"""What the pages show of attempts: the questions of an open one, the review of a closed one.
+
+The attempt page is built only from `questions()`, which carries stems, option texts and
+opaque ids: no weight, no feedback, nothing that tells which option is right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from .bank_service import stored_item
+from .grading import grade
+from .models import OPEN, Attempt, Quiz
+from .responses import grader_response
+
+
+@dataclass
+class Choice:
+    """An option offered on the attempt page."""
+
+    id: str
+    html: str
+    checked: bool = False
+
+
+@dataclass
+class Question:
+    """One question as the attempt page shows it."""
+
+    position: int
+    type: str
+    stem_html: str
+    choices: list[Choice] = field(default_factory=list)
+    text: str = ""
+    lefts: list[tuple[str, str, str | None]] = field(default_factory=list)  # id, html, chosen
+    rights: list[Choice] = field(default_factory=list)
+
+
+def questions(attempt: Attempt) -> list[Question]:
+    """The questions of an attempt in its fixed order, with the answers saved so far."""
+    out = []
+    for row in attempt.items:
+        kind, rendered, layout, saved = row.item["type"], row.rendered, row.layout, row.response
+        question = Question(row.position, kind, rendered.get("stem", ""))
+        if kind in ("single", "multiple"):
+            chosen = saved if isinstance(saved, list) else [saved]
+            question.choices = [
+                Choice(oid, rendered["options"][key], oid in chosen)
+                for oid, key in layout["options"]
+            ]
+        elif kind == "true_false":
+            labels = {"true": "Đúng", "false": "Sai"}
+            question.choices = [
+                Choice(oid, labels[oid], oid == saved) for oid, _ in layout["options"]
+            ]
+        elif kind == "matching":
+            picks = saved if isinstance(saved, dict) else {}
+            question.lefts = [
+                (lid, rendered["lefts"][key], picks.get(lid)) for lid, key in layout["lefts"]
+            ]
+            question.rights = [
+                Choice(rid, rendered["rights"][key]) for rid, key in layout["rights"]
+            ]
+        else:
+            question.text = saved if isinstance(saved, str) else ""
+        out.append(question)
+    return out
+
+
+@dataclass
+class ReviewOption:
+    """An option as the review shows it."""
+
+    html: str
+    chosen: bool
+    correct: bool
+    feedback_html: str = ""
+
+
+@dataclass
+class ReviewItem:
+    """One answered question with its grade, the right answer and the explanation."""
+
+    position: int
+    type: str
+    stem_html: str
+    points: float
+    max_points: float
+    status: str  # correct, partial, wrong, blank
+    options: list[ReviewOption] = field(default_factory=list)
+    typed: str | None = None
+    accepted: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, str | None, str, bool]] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)
+    explanation_html: str = ""
+    ref: dict[str, Any] | None = None
+
+
+def _status(points: float, maximum: float, response: Any) -> str:
+    if response in (None, [], {}, ""):
+        return "blank"
+    if points >= maximum - 1e-9:
+        return "correct"
+    return "partial" if points > 0 else "wrong"
+
+
+def review_items(attempt: Attempt) -> list[ReviewItem]:
+    """Every item of a closed attempt with what was answered, what was right and why."""
+    out = []
+    for row in attempt.items:
+        item, rendered, layout, saved = (
+            stored_item(row.item),
+            row.rendered,
+            row.layout,
+            row.response,
+        )
+        response = grader_response(item.type, layout, saved)
+        score = grade(item, response)
+        points = row.points or 0.0
+        entry = ReviewItem(
+            position=row.position,
+            type=item.type,
+            stem_html=rendered.get("stem", ""),
+            points=points,
+            max_points=row.max_points,
+            status=_status(points, row.max_points, saved),
+            explanation_html=rendered.get("explanation", ""),
+            ref=rendered.get("ref"),
+        )
+        if item.type in ("single", "multiple"):
+            chosen = set(response if isinstance(response, list) else [response])
+            for _, key in layout["options"]:
+                entry.options.append(
+                    ReviewOption(
+                        rendered["options"][key],
+                        key in chosen,
+                        item.options[key].weight > 0,
+                        rendered["option_feedback"][key] if key in chosen else "",
+                    )
+                )
+        elif item.type == "true_false":
+            for _oid, key in layout["options"]:
+                truth = bool(key)
+                entry.options.append(
+                    ReviewOption(
+                        "Đúng" if truth else "Sai",
+                        response is truth,
+                        item.answer is truth,
+                        rendered["feedback_true" if truth else "feedback_false"]
+                        if response is truth
+                        else "",
+                    )
+                )
+        elif item.type in ("short_answer", "numerical"):
+            entry.typed = saved if isinstance(saved, str) else None
+            entry.accepted = list(rendered.get("answers", []))
+            feedback = rendered.get("answer_feedback", [])
+            entry.feedback = [
+                feedback[part.key]
+                for part in score.parts
+                if part.key is not None and part.key < len(feedback) and feedback[part.key]
+            ]
+        elif item.type == "matching":
+            picks = response if isinstance(response, dict) else {}
+            for _, key in layout["lefts"]:
+                chosen = picks.get(key)
+                right = item.pairs[key].right
+                ok = chosen is not None and item.pairs[chosen].right == right
+                entry.pairs.append(
+                    (
+                        rendered["lefts"][key],
+                        rendered["rights"][chosen] if chosen is not None else None,
+                        rendered["rights"][key],
+                        ok,
+                    )
+                )
+        out.append(entry)
+    return out
+
+
+def review_allowed(quiz: Quiz, attempt: Attempt, used: int, at: datetime) -> bool:
+    """Whether the review policy lets the official see answers and explanations now.
+
+    `after_close` opens the review when the quiz has closed, or, for a quiz without a closing
+    time, once the official has used every allowed attempt.
+    """
+    if attempt.status == OPEN:
+        return False
+    if quiz.review == "immediately":
+        return True
+    if quiz.review == "never":
+        return False
+    if quiz.closes_at is not None:
+        return at >= quiz.closes_at
+    return quiz.attempts_allowed is not None and used >= quiz.attempts_allowed
+
+
+@dataclass
+class Standing:
+    """Where an official stands with a quiz."""
+
+    used: int = 0
+    best_percent: float | None = None
+    passed: bool = False
+    open_attempt_id: int | None = None
+
+
+def standings(user_id: int, quizzes: Iterable[Quiz]) -> dict[int, Standing]:
+    """Attempts used, best score, passed and open attempt per quiz (one aggregate query)."""
+    ids = [quiz.id for quiz in quizzes]
+    result = {quiz_id: Standing() for quiz_id in ids}
+    if not ids:
+        return result
+    percent = case((Attempt.max_score > 0, Attempt.score * 100.0 / Attempt.max_score), else_=None)
+    rows = db.session.execute(
+        select(
+            Attempt.quiz_id,
+            func.count(),
+            func.max(percent),
+            func.max(case((Attempt.passed.is_(True), 1), else_=0)),
+            func.max(case((Attempt.status == OPEN, Attempt.id), else_=None)),
+        )
+        .where(Attempt.user_id == user_id, Attempt.quiz_id.in_(ids))
+        .group_by(Attempt.quiz_id)
+    )
+    for quiz_id, used, best, passed, open_id in rows:
+        result[quiz_id] = Standing(used, best, bool(passed), open_id)
+    return result
