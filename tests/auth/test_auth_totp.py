@@ -157,7 +157,8 @@ def test_required_admin_totp_gates_every_page_until_set_up(app, client, clock):
         assert response.headers["Location"] == "/auth/totp/setup", path
     page = client.get("/auth/totp/setup")
     assert "Tài khoản quản trị phải bật xác thực hai lớp" in page_text(page)
-    assert client.get("/healthz").status_code == 200
+    health = client.get("/healthz")
+    assert health.status_code != 302 and health.is_json, "health checks are never gated"
 
     secret = setup_secret(client)
     post(client, app, "/auth/totp/setup", {"code": code_at(secret, clock)})
