@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
+from ..formkit import choice_list
 from ..org import service as org_service
 
-try:
-    from wtforms import SelectChoice
-except ImportError:  # WTForms before 3.3 takes (value, label) pairs
-    SelectChoice = None
-
-
-def choice_list(pairs: Iterable[tuple[str, str]]) -> list[Any]:
-    """Select choices from (value, label) pairs, in the form this WTForms takes without warning."""
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
+__all__ = ["choice_list", "unit_choices"]
 
 
 def unit_choices(*, blank: str) -> list[Any]:
