@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,7 +173,8 @@ def _assets(folder: Path, shown: str, problems: list[Problem]) -> dict[str, Asse
         return assets
     base = folder.resolve()
     for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
+        # Links in the (NFC) text must find names a Mac may have stored decomposed.
+        name = unicodedata.normalize("NFC", path.relative_to(folder).as_posix())
         if any(part.startswith(".") for part in name.split("/")) or path.is_dir():
             continue
         where = f"{shown}/assets/{name}"

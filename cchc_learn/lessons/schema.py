@@ -7,9 +7,10 @@ import unicodedata
 
 from ..org.models import LEVELS
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-LESSON_FILE_RE = re.compile(r"^(\d{2,3})-(.+)\.md$")
-ASSET_SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
+LESSON_FILE_RE = re.compile(r"^(\d{2,3})-(.+)\.md\Z")
+# Any letters (Vietnamese too) and spaces, but nothing Windows cannot store or a URL hides.
+ASSET_SEGMENT_RE = re.compile(r'^[^\x00-\x1f\x7f/\\:*?"<>|.\s][^\x00-\x1f\x7f/\\:*?"<>|]{0,99}\Z')
 
 MODULE_KEYS = ("title", "summary", "topics", "order", "audience", "published")
 MODULE_REQUIRED = ("title", "summary", "topics", "order", "audience")
@@ -96,8 +97,9 @@ def asset_name_problem(name: str) -> str | None:
     parts = name.split("/")
     if len(name) > 200 or not all(ASSET_SEGMENT_RE.match(p) for p in parts):
         return (
-            f"tên tệp ảnh '{name[:100]}' không hợp lệ: chỉ gồm chữ không dấu, chữ số, dấu "
-            "chấm, gạch dưới và gạch ngang"
+            f"tên tệp ảnh '{name[:100]}' không hợp lệ: không bắt đầu bằng dấu chấm hay "
+            'dấu cách, không chứa ký tự điều khiển hay \\ : * ? " < > |, tối đa 100 ký tự '
+            "mỗi phần"
         )
     extension = name.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
     if extension not in IMAGE_TYPES:

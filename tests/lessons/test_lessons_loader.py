@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 
 import pytest
 from lesson_tree import (
@@ -18,6 +19,7 @@ from lesson_tree import (
     write_tree,
 )
 
+from cchc_learn.lessons import schema
 from cchc_learn.lessons.loader import load_modules
 
 
@@ -233,8 +235,8 @@ def test_images_that_are_not_images_are_errors(tmp_path):
             {
                 "assets/gia.png": b"<html><script>alert(1)</script></html>",
                 "assets/trang.exe": b"MZ",
-                "assets/anh dep.png": PNG,
-                "assets/that.png": PNG,
+                "assets/anh*dep.png": PNG,
+                "assets/ảnh thật.png": PNG,
             }
         ),
     )
@@ -245,10 +247,22 @@ def test_images_that_are_not_images_are_errors(tmp_path):
         "jpg, jpeg, gif, svg, webp)" in found
     )
     assert any(
-        p.startswith(f"{where}/anh dep.png:1: tên tệp ảnh 'anh dep.png' không hợp lệ")
+        p.startswith(f"{where}/anh*dep.png:1: tên tệp ảnh 'anh*dep.png' không hợp lệ")
         for p in found
     )
-    assert not any("that.png" in p for p in found)
+    assert not any("ảnh thật.png" in p for p in found)
+
+
+def test_image_names_may_be_vietnamese_with_spaces(tmp_path):
+    body = LESSON_2 + "\n![Sơ đồ](<assets/sơ đồ tổ chức.png>)\n"
+    decomposed = unicodedata.normalize("NFD", "assets/sơ đồ tổ chức.png")
+    modules, found = load(
+        tmp_path / "content", variant({"02-de-an-4599.md": body, decomposed: PNG})
+    )
+    assert found == []
+    assert list(modules[0].assets) == ["so-do.svg", "sơ đồ tổ chức.png"]
+    src = "/modules/tong-quan/assets/s%C6%A1%20%C4%91%E1%BB%93%20t%E1%BB%95%20ch%E1%BB%A9c.png"
+    assert f'src="{src}"' in modules[0].lessons[1].html
 
 
 def test_an_image_linked_from_outside_the_module_folder_is_refused(tmp_path):
@@ -323,3 +337,9 @@ def test_content_check_reports_module_problems_with_document_problems(app):
         "content/modules/tong-quan/02-de-an-4599.md:9: liên kết [[9999/QĐ-XX]] không trỏ "
         "tới văn bản nào trong cơ sở dữ liệu văn bản" in found
     )
+
+
+def test_a_trailing_newline_does_not_sneak_past_the_name_rules():
+    assert schema.slug_problem("bai-mot\n") is not None
+    assert schema.asset_name_problem("anh.png\n") is not None
+    assert schema.LESSON_FILE_RE.match("01-bai.md\n") is None

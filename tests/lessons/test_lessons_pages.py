@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from helpers import csrf_token, login, make_user, page_text, post
-from lesson_tree import MODULES, content_root, count, sync, write_tree
+from lesson_tree import MODULES, PNG, content_root, count, sync, write_tree
 from sqlalchemy import select
 
 from cchc_learn.extensions import db
@@ -217,6 +217,21 @@ def test_module_images_are_served_as_images_only(app, client):
         response = client.get(f"/modules/tong-quan/assets/{bad}", follow_redirects=True)
         assert response.status_code == 404, bad
     assert app.test_client().get("/modules/tong-quan/assets/so-do.svg").status_code == 302
+
+
+def test_an_image_with_a_vietnamese_name_is_served_from_the_lesson_link(app, client):
+    modules = {"tong-quan": dict(MODULES["tong-quan"])}
+    files = modules["tong-quan"]
+    files["assets/sơ đồ một cửa.png"] = PNG
+    files["02-de-an-4599.md"] += "\n![Sơ đồ](<assets/sơ đồ một cửa.png>)\n"
+    write_tree(content_root(app), modules)
+    sync(app)
+    make_user(app, "hocvien")
+    login(client, app, "hocvien")
+    html = client.get("/modules/tong-quan/de-an-4599").get_data(as_text=True)
+    src = re.search(r'<img src="([^"]+)" alt="Sơ đồ"', html).group(1)
+    image = client.get(src)
+    assert image.status_code == 200 and image.mimetype == "image/png" and image.data == PNG
 
 
 def test_lesson_page_works_on_phones_and_prints_cleanly(app, client):
