@@ -7,7 +7,7 @@ from .. import navigation
 
 def init_app(app: Flask) -> None:
     """Register the models, pages, menu entry and the `quiz` commands."""
-    from . import cli, models, views  # noqa: F401
+    from . import bank_views, cli, models, trainer_views, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.quiz_cli)

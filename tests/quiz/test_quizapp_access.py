@@ -7,6 +7,8 @@ import re
 from helpers import csrf_token, login, make_user, page_text, post
 from quizapp_support import answer_form, attempt_row, make_bank, make_quiz, rows, snapshot, start
 
+from cchc_learn.access import rule_for
+
 
 def test_an_official_can_neither_see_nor_post_to_anothers_attempt(app, client):
     make_bank(app)
@@ -75,6 +77,33 @@ def sample_values(app) -> dict:
     }
 
 
+def test_officials_are_refused_every_trainer_page(app, client):
+    values = sample_values(app)
+    make_user(app, "hocvien")
+    login(client, app, "hocvien")
+    trainer_routes = [
+        r
+        for r in quiz_routes(app, "GET") + quiz_routes(app, "POST")
+        if rule_for(app.view_functions[r.endpoint]).roles
+    ]
+    assert len({r.endpoint for r in trainer_routes}) >= 12
+    before = snapshot(app)
+    for rule in trainer_routes:
+        path = fill(rule, values)
+        if "GET" in rule.methods:
+            response = client.get(path)
+        else:
+            response = post(client, app, path, {"text": "## Câu?\n= 1", "slug": "x"})
+        assert response.status_code == 403, (rule.rule, response.status_code)
+        assert "Không có quyền truy cập" in page_text(response)
+    assert snapshot(app) == before
+    trainer = app.test_client()
+    login(trainer, app, "giangvien")
+    for rule in trainer_routes:
+        if "GET" in rule.methods:
+            assert trainer.get(fill(rule, values)).status_code == 200, rule.rule
+
+
 def test_every_quiz_post_needs_a_csrf_token(app, client):
     values = sample_values(app)
     make_user(app, "toanquyen", roles=("official", "trainer", "admin"))
@@ -82,7 +111,7 @@ def test_every_quiz_post_needs_a_csrf_token(app, client):
     values["attempt_id"] = start(client, app)
     before = snapshot(app)
     posts = quiz_routes(app, "POST")
-    assert len(posts) >= 3
+    assert len(posts) >= 10
     for rule in posts:
         path = fill(rule, values)
         for token in (None, "gia-mao", ""):

@@ -1,0 +1,136 @@
+"""Upload a bank file, preview it, confirm it once: the stored copy is parsed again at confirm."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from ..clock import utcnow
+from ..extensions import db
+from .bank_service import (
+    Summary,
+    check_target,
+    doc_resolver,
+    import_bank,
+    item_problems,
+    keyed_items,
+    plan_import,
+)
+from .errors import QuizError
+from .formats import Bank as ParsedBank
+from .formats import QuestionFormatError, format_for_path, item_to_json, parse_bank
+from .formats.source import decode_bank
+from .models import Bank, BankImport
+from .rendering import RenderError, render_item
+
+TTL = timedelta(hours=2)
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class UploadMissing(QuizError):
+    """No kept upload with that token for this uploader (expired, or someone else's)."""
+
+
+@dataclass
+class ImportPreview:
+    """What an uploaded file would do, or every problem that stops it."""
+
+    filename: str
+    bank_slug: str
+    items: list[tuple[str, dict, dict]] = field(default_factory=list)  # key, JSON, HTML
+    plan: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    token: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file can be imported."""
+        return not self.problems
+
+
+def _parse(data: bytes, filename: str, slug: str) -> tuple[ParsedBank | None, list[str]]:
+    fmt = format_for_path(filename)
+    if fmt is None:
+        return None, [f"{filename}: chỉ nhận tệp .md (định dạng Markdown), .gift hoặc .txt (GIFT)"]
+    if len(data) > MAX_UPLOAD_BYTES:
+        return None, [f"{filename}: tệp lớn hơn 5 MB"]
+    try:
+        parsed = parse_bank(decode_bank(data, filename), fmt, filename)
+    except QuestionFormatError as exc:
+        return None, [str(p) for p in exc.problems]
+    problems = check_target(slug, parsed, filename)
+    resolver = doc_resolver()
+    for item in parsed.items:
+        where = f"{filename}:{item.line}" if item.line else filename
+        problems += item_problems(item, where, resolver)
+    return parsed, problems
+
+
+def preview_upload(
+    data: bytes, filename: str, slug: str, title: str, uploader_id: int
+) -> ImportPreview:
+    """Parse an upload; when it is clean keep a copy for confirmation and commit that."""
+    result = ImportPreview(filename=filename, bank_slug=slug)
+    parsed, result.problems = _parse(data, filename, slug)
+    if parsed is None or result.problems:
+        db.session.rollback()
+        return result
+    resolver = doc_resolver()
+    try:
+        result.items = [
+            (key, item_to_json(item), render_item(item, resolver))
+            for key, item in keyed_items(parsed.items)
+        ]
+    except RenderError as exc:
+        result.problems = [f"{filename}: {exc}"]
+        return result
+    result.plan = plan_import(slug, parsed)
+    db.session.execute(delete(BankImport).where(BankImport.created_at < utcnow() - TTL))
+    upload = BankImport(
+        token=secrets.token_urlsafe(32),
+        uploader_id=uploader_id,
+        filename=filename[:255],
+        fmt=format_for_path(filename) or "md",
+        bank_slug=slug,
+        bank_title=title[:200],
+        content=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    db.session.add(upload)
+    db.session.commit()
+    result.token = upload.token
+    return result
+
+
+def confirm_upload(token: str, uploader_id: int) -> tuple[Bank, Summary]:
+    """Import a kept upload exactly once, in one transaction; commit."""
+    upload = db.session.scalar(
+        select(BankImport)
+        .where(BankImport.token == token[:64], BankImport.uploader_id == uploader_id)
+        .with_for_update()  # a concurrent second confirmation waits here, then sees it done
+    )
+    if upload is None or upload.created_at < utcnow() - TTL:
+        db.session.rollback()
+        raise UploadMissing(
+            "Không còn bản xem trước này (đã quá hạn hoặc không phải của bạn). Hãy tải tệp lên lại."
+        )
+    if upload.status == "committed":
+        db.session.rollback()
+        raise QuizError("Tệp này đã được nhập rồi; không nhập lại lần nữa.")
+    if hashlib.sha256(upload.content).hexdigest() != upload.sha256:
+        db.session.rollback()
+        raise QuizError("Bản lưu tạm của tệp bị hỏng; hãy tải tệp lên lại.")
+    parsed, problems = _parse(upload.content, upload.filename, upload.bank_slug)
+    if parsed is None or problems:
+        db.session.rollback()
+        raise QuizError("Tệp không còn nhập được (ngân hàng đã thay đổi).", problems)
+    bank, summary = import_bank(upload.bank_slug, parsed, upload.filename, title=upload.bank_title)
+    upload.status = "committed"
+    upload.committed_at = utcnow()
+    upload.content = b""  # the file has done its job
+    db.session.commit()
+    return bank, summary
