@@ -9,10 +9,10 @@ words add a proximity bonus, and short queries require every word, falling back 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from math import ceil
-
-from whoosh.query import Phrase
 
 from cchc_learn.search.analysis import fold_word, word_pair
 from cchc_learn.search.query import QueryPlan
@@ -59,23 +59,44 @@ class _Accumulator:
         self.count = [0] * size
         self.seen = [-1] * size
 
-    def add(self, fieldname: str, term: str, boost: float, b: float, target: list[float]) -> None:
-        """Add the BM25 score of one term in one field."""
+    def add(
+        self,
+        fieldname: str,
+        term: str,
+        boost: float,
+        b: float,
+        target: list[float],
+        word: int | None = None,
+        only: Collection[int] | None = None,
+    ) -> None:
+        """Add the BM25 score of one term in one field.
+
+        word: count the term as query word number `word` in each document holding it.
+        only: the documents that can still match; when they are few, they are looked up in
+        the postings instead of walking all of them.
+        """
         ids, freqs = self.snapshot.postings(fieldname, term)
         if not ids:
             return
         k1 = self.weights.k1
         norms = self.snapshot.norms(fieldname, k1, b)
         factor = boost * self.snapshot.idf(len(ids)) * (k1 + 1.0)
+        if only is not None and word is None and len(only) * 8 < len(ids):
+            for doc in only:
+                at = bisect_left(ids, doc)
+                if at < len(ids) and ids[at] == doc:
+                    freq = freqs[at]
+                    target[doc] += factor * freq / (freq + norms[doc])
+            return
+        if word is None:
+            for doc, freq in zip(ids, freqs, strict=True):
+                target[doc] += factor * freq / (freq + norms[doc])
+            return
+        seen, count = self.seen, self.count
         for doc, freq in zip(ids, freqs, strict=True):
             target[doc] += factor * freq / (freq + norms[doc])
-
-    def mark(self, fieldname: str, term: str, index: int) -> None:
-        """Count word number index once for every document holding it."""
-        seen, count = self.seen, self.count
-        for doc in self.snapshot.postings(fieldname, term)[0]:
-            if seen[doc] != index:
-                seen[doc] = index
+            if seen[doc] != word:
+                seen[doc] = word
                 count[doc] += 1
 
 
@@ -99,10 +120,20 @@ def phrase_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
 
 def number_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
     """Return documents whose number holds these words in this order."""
-    if len(words) < 2:
-        return snapshot.union_fields((NUMBER_FIELD,), words[0]) if words else set()
-    matcher = Phrase(NUMBER_FIELD, list(words)).matcher(snapshot.searcher)
-    return set(matcher.all_ids()) if matcher.is_active() else set()
+    if not words:
+        return set()
+    sets = sorted((snapshot.doc_set(NUMBER_FIELD, word) for word in words), key=len)
+    candidates = set(sets[0]).intersection(*sets[1:])
+    if len(words) == 1:
+        return candidates
+    found = set()
+    for doc in candidates:
+        starts = snapshot.positions(NUMBER_FIELD, words[0], doc)
+        for offset, word in enumerate(words[1:], 1):
+            starts &= {p - offset for p in snapshot.positions(NUMBER_FIELD, word, doc)}
+        if starts:
+            found.add(doc)
+    return found
 
 
 def rank(
@@ -112,8 +143,8 @@ def rank(
     acc = _Accumulator(snapshot, weights)
     for index, word in enumerate(plan.words):
         for fieldname in WORD_FIELDS:
-            acc.add(fieldname, word, weights.boosts[fieldname], weights.b[fieldname], acc.words)
-            acc.mark(fieldname, word, index)
+            boost, b = weights.boosts[fieldname], weights.b[fieldname]
+            acc.add(fieldname, word, boost, b, acc.words, word=index)
         if fold_word(word) == word:
             acc.add(PLAIN_FIELD, word, weights.plain, weights.pairs_b, acc.words)
     for first, second in plan.adjacent:
@@ -123,12 +154,12 @@ def rank(
     for phrase in plan.phrases:
         docs = phrase_docs(snapshot, phrase)
         required = docs if required is None else required & docs
-        _score_phrase(acc, phrase, weights.phrase)
+        _score_phrase(acc, phrase, weights.phrase, docs)
     for number in plan.numbers:
         exact = number_docs(snapshot, number)
         docs = exact | phrase_docs(snapshot, number)
         required = docs if required is None else required & docs
-        _score_phrase(acc, number, weights.phrase)
+        _score_phrase(acc, number, weights.phrase, docs)
         for doc in exact:
             acc.extra[doc] += weights.number_bonus
 
@@ -162,21 +193,19 @@ def rank(
     }
 
 
-def _score_phrase(acc: _Accumulator, words: tuple[str, ...], boost: float) -> None:
-    """Add the scores of a phrase's pairs (or of its one word) to the extra scores."""
+def _score_phrase(
+    acc: _Accumulator, words: tuple[str, ...], boost: float, docs: Collection[int]
+) -> None:
+    """Add the scores of a phrase's pairs (or of its one word) for the documents holding it."""
     weights = acc.weights
     if len(words) == 1:
         for fieldname in WORD_FIELDS:
-            acc.add(
-                fieldname,
-                words[0],
-                boost * weights.boosts[fieldname],
-                weights.b[fieldname],
-                acc.extra,
-            )
+            field_boost, b = boost * weights.boosts[fieldname], weights.b[fieldname]
+            acc.add(fieldname, words[0], field_boost, b, acc.extra, only=docs)
         return
     for first, second in zip(words, words[1:], strict=False):
-        acc.add(PAIRS_FIELD, word_pair(first, second), boost, weights.pairs_b, acc.extra)
+        pair = word_pair(first, second)
+        acc.add(PAIRS_FIELD, pair, boost, weights.pairs_b, acc.extra, only=docs)
 
 
 def _candidates(

@@ -92,6 +92,16 @@ class IndexSnapshot:
                 self._term_sets.popitem(last=False)
         return found
 
+    def positions(self, fieldname: str, term: str, doc: int) -> set[int]:
+        """Return the positions of a term in one document (fields indexed with positions)."""
+        if not self.reader.doc_frequency(fieldname, term):
+            return set()
+        matcher = self.reader.postings(fieldname, term)
+        matcher.skip_to(doc)
+        if matcher.is_active() and matcher.id() == doc:
+            return set(matcher.value_as("positions"))
+        return set()
+
     def union(self, fieldname: str, terms: Iterable[str]) -> set[int]:
         """Return the live documents holding any of the terms in one field."""
         found: set[int] = set()
