@@ -50,7 +50,7 @@ def corpus_dir() -> Path:
     return corpus
 
 
-def _jsonl(path: Path) -> Iterable[dict]:
+def read_jsonl(path: Path) -> Iterable[dict]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
@@ -76,13 +76,13 @@ def load_articles(corpus: Path, with_topics: bool = True) -> list[IndexDocument]
             topics=(row["de_muc"],) if with_topics else (),
             url=f"/kb/{row['id']}",
         )
-        for row in _jsonl(corpus / "phapdien" / "articles.jsonl")
+        for row in read_jsonl(corpus / "phapdien" / "articles.jsonl")
     ]
 
 
 def load_queries(corpus: Path) -> list[dict]:
     """Return the benchmark queries (qid, text, text_khong_dau, ...)."""
-    return list(_jsonl(corpus / "retrieval-bench" / "queries.jsonl"))
+    return list(read_jsonl(corpus / "retrieval-bench" / "queries.jsonl"))
 
 
 def load_qrels(corpus: Path) -> dict[str, set[str]]:
