@@ -49,14 +49,20 @@ class IndexDelete:
 IndexOp = IndexDocument | IndexDelete
 
 
-def _clean_values(values: Iterable[str]) -> list[str]:
-    """Return the distinct non-empty values, NFC and trimmed, without commas."""
+def clean_values(values: Iterable[str]) -> list[str]:
+    """Return the distinct non-empty values, NFC, trimmed and with single spaces."""
     seen: dict[str, None] = {}
     for value in values:
-        text = normalize_text(str(value)).replace(",", " ").strip()
+        text = " ".join(normalize_text(str(value)).split())
         if text:
             seen.setdefault(text, None)
     return list(seen)
+
+
+def _one_value(value: str) -> str:
+    """Clean a single facet value like clean_values does ("" when empty)."""
+    cleaned = clean_values([value])
+    return cleaned[0] if cleaned else ""
 
 
 def document_fields(doc: IndexDocument) -> dict[str, Any]:
@@ -75,15 +81,15 @@ def document_fields(doc: IndexDocument) -> dict[str, Any]:
         "item_id": doc.id,
         "url": doc.url,
         "updated": doc.updated.isoformat() if doc.updated else None,
-        "type": normalize_text(doc.type).strip(),
-        "issuer": normalize_text(doc.issuer).strip(),
-        "year": str(doc.year) if doc.year not in (None, "") else "",
+        "type": _one_value(doc.type),
+        "issuer": _one_value(doc.issuer),
+        "year": _one_value("" if doc.year is None else str(doc.year)),
         NUMBER_FIELD: texts[NUMBER_FIELD],
     }
-    topics = _clean_values(doc.topics)
+    topics = clean_values(doc.topics)
     fields["topic"] = topics
     fields["_stored_topic"] = topics
-    fields[AUDIENCE_FIELD] = _clean_values(doc.audience)
+    fields[AUDIENCE_FIELD] = clean_values(doc.audience)
     all_plain: list[str] = []
     all_pairs: list[str] = []
     for name, text in texts.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
-from cchc_learn.search.analysis import normalize_text
+from cchc_learn.search.documents import clean_values
 from cchc_learn.search.schema import AUDIENCE_FIELD, FACET_FIELDS
 from cchc_learn.search.snapshot import IndexSnapshot
 
@@ -22,8 +22,8 @@ def clean_filters(
             continue
         if isinstance(values, str):
             values = [values]
-        chosen = [normalize_text(str(v)).strip() for v in values][:MAX_FILTER_VALUES]
-        chosen = [v for v in chosen if v]
+        # Cleaned as the indexed values were, so that what a facet offered matches again.
+        chosen = clean_values(list(values)[:MAX_FILTER_VALUES])
         if chosen:
             cleaned[name] = chosen
     if kinds:

@@ -191,3 +191,38 @@ def test_foreign_files_in_the_index_directory_are_left_alone(tmp_path):
     index.rebuild(CORPUS)
     assert (folder / "applied-change-id").read_text() == "41"
     assert (folder / ".writer.lock").exists()
+
+
+def test_threads_share_one_index_while_it_changes(tmp_path):
+    index = build_index(tmp_path / "index")
+    writer = SearchIndex(tmp_path / "index")
+    errors: list[BaseException] = []
+    duplicates: list[list[str]] = []
+    stop = threading.Event()
+
+    def read():
+        try:
+            while not stop.is_set():
+                found = keys(index.search("cải cách hành chính", per_page=50))
+                if len(found) != len(set(found)):
+                    duplicates.append(found)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    try:
+        for round_ in range(8):
+            writer.apply(
+                [make_doc(f"lesson:{100 + round_}", body=f"cải cách hành chính lần {round_}")]
+            )
+            writer.apply([make_doc("lesson:1", body=f"cải cách hành chính bản {round_}")])
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join(10)
+    assert errors == [] and duplicates == []
+    found = keys(index.search("cải cách hành chính", per_page=50))
+    assert {f"lesson:{100 + i}" for i in range(8)} <= set(found)
+    assert found.count("lesson:1") == 1

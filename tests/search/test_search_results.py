@@ -52,6 +52,13 @@ def test_kinds_restrict_to_lessons_documents_or_questions(index):
     assert keys(index.search("hành chính", kinds=["lesson"], filters={"kind": ["document"]})) == []
 
 
+def test_facet_values_keep_their_commas_and_filter_exactly(index):
+    results = index.search("quyết định", filters={"topic": ["Phí, lệ phí"]})
+    assert keys(results) == ["document:2"]
+    assert results.hits[0].topics == ("Phí, lệ phí",)
+    assert ("Phí, lệ phí", 1) in index.search("quyết định").facets["topic"]
+
+
 def test_unknown_filters_and_values_are_harmless(index):
     assert index.search("hành chính", filters={"color": ["red"]}).total > 0
     assert index.search("hành chính", filters={"year": ["1900"]}).total == 0
