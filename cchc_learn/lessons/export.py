@@ -11,25 +11,27 @@ from .revisions import front_matter
 
 
 def module_file_meta(module: Module) -> dict[str, Any]:
-    """The front matter of module.md."""
-    return {
+    """The front matter of module.md (published only when false, its default being true)."""
+    meta = {
         "title": module.title,
         "summary": module.summary,
         "topics": list(module.topics),
         "order": module.order,
         "audience": list(module.audience),
-        "published": module.published,
     }
+    if not module.published:
+        meta["published"] = False
+    return meta
 
 
 def lesson_file_meta(lesson: Lesson) -> dict[str, Any]:
-    """The front matter of NN-<lesson>.md."""
-    return {
-        "title": lesson.title,
-        "minutes": lesson.minutes,
-        "summary": lesson.summary,
-        "published": lesson.published,
-    }
+    """The front matter of NN-<lesson>.md, optional keys only when not at their default."""
+    meta: dict[str, Any] = {"title": lesson.title, "minutes": lesson.minutes}
+    if lesson.summary:
+        meta["summary"] = lesson.summary
+    if not lesson.published:
+        meta["published"] = False
+    return meta
 
 
 def lesson_file_name(lesson: Lesson) -> str:

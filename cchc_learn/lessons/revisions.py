@@ -49,11 +49,18 @@ def content_hash(meta: dict[str, Any], body: str) -> str:
 
 
 def front_matter(meta: dict[str, Any]) -> str:
-    """YAML front matter (between --- lines) that the loader reads back unchanged."""
-    dumped = yaml.safe_dump(
-        meta, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=None
-    )
-    return f"---\n{dumped}---\n"
+    """YAML front matter (between --- lines) that the loader reads back unchanged.
+
+    One `key: value` line per key, lists written `[a, b]`, as trainers write them by hand.
+    """
+    lines = []
+    for key, value in meta.items():
+        if isinstance(value, list):
+            flow = yaml.safe_dump(value, allow_unicode=True, width=10_000, default_flow_style=True)
+            lines.append(f"{key}: {flow.strip()}\n")
+        else:
+            lines.append(yaml.safe_dump({key: value}, allow_unicode=True, width=10_000))
+    return "---\n" + "".join(lines) + "---\n"
 
 
 def revision_text(meta: dict[str, Any], body: str) -> str:

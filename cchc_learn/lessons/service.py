@@ -40,6 +40,16 @@ class LessonRow:
     completed_at: datetime | None
 
 
+def module_url(module: Module) -> str:
+    """Path of a module page."""
+    return f"/modules/{module.slug}/"
+
+
+def lesson_url(lesson: Lesson) -> str:
+    """Path of a lesson page."""
+    return f"/modules/{lesson.module.slug}/{lesson.slug}"
+
+
 def modules_with_progress(user_id: int) -> list[ModuleProgress]:
     """Published modules in order, with the official's progress (three grouped queries in one)."""
     totals = (

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from cchc_learn.extensions import db
 from cchc_learn.lessons.models import Lesson, LessonCompletion
+from cchc_learn.lessons.service import lesson_url, module_url
 from cchc_learn.tracking.models import AccessEvent
 
 LESSON_URL = "/modules/tong-quan/cai-cach-la-gi"
@@ -245,3 +246,12 @@ def test_lesson_page_works_on_phones_and_prints_cleanly(app, client):
     response.close()
     lessons_css = css[css.index("/* Lessons */") :]
     assert "@media print" in lessons_css and "@media (max-width" in lessons_css
+
+
+def test_lesson_and_module_urls_lead_to_their_pages(app, client):
+    setup_site(app, client)
+    with app.app_context():
+        lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "de-an-4599"))
+        urls = module_url(lesson.module), lesson_url(lesson)
+    assert urls == ("/modules/tong-quan/", "/modules/tong-quan/de-an-4599")
+    assert "Đề án tăng cường năng lực" in page_text(client.get(urls[1]))
