@@ -10,9 +10,10 @@ words add a proximity bonus, and short queries require every word, falling back 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from math import ceil
+from typing import TypeVar
 
 from cchc_learn.search.analysis import fold_word, word_pair
 from cchc_learn.search.query import QueryPlan
@@ -40,11 +41,15 @@ class Weights:
     # longer queries require this share of their words.
     all_words_up_to: int = 4
     min_share: float = 0.5
+    # In a longer query, words (and pairs) found in more than this share of the documents
+    # are left out: they barely change the ranking and cost the most to score.
+    common_share: float = 0.7
     number_bonus: float = 1000.0
     hint_bonus: float = 500.0
 
 
 DEFAULT_WEIGHTS = Weights()
+T = TypeVar("T")
 
 
 class _Accumulator:
@@ -141,13 +146,17 @@ def rank(
 ) -> dict[int, float]:
     """Return the score of every document matching the plan (before filters)."""
     acc = _Accumulator(snapshot, weights)
-    for index, word in enumerate(plan.words):
+    words = _useful(snapshot, plan.words, weights, lambda w: [(f, w) for f in WORD_FIELDS])
+    adjacent = _useful(
+        snapshot, plan.adjacent, weights, lambda pair: [(PAIRS_FIELD, word_pair(*pair))]
+    )
+    for index, word in enumerate(words):
         for fieldname in WORD_FIELDS:
             boost, b = weights.boosts[fieldname], weights.b[fieldname]
             acc.add(fieldname, word, boost, b, acc.words, word=index)
         if fold_word(word) == word:
             acc.add(PLAIN_FIELD, word, weights.plain, weights.pairs_b, acc.words)
-    for first, second in plan.adjacent:
+    for first, second in adjacent:
         acc.add(PAIRS_FIELD, word_pair(first, second), weights.pairs, weights.pairs_b, acc.words)
 
     required: set[int] | None = None
@@ -172,7 +181,7 @@ def rank(
                     acc.extra[doc] += weights.hint_bonus
                 break
 
-    candidates = _candidates(acc, plan, weights, required)
+    candidates = _candidates(acc, len(words), weights, required)
     for digits, abbreviation in plan.number_hints:
         hinted = snapshot.doc_set(NUMBER_FIELD, digits)
         bonus = weights.hint_bonus
@@ -183,14 +192,32 @@ def rank(
         for doc in hinted:
             acc.extra[doc] += bonus
 
-    total_words = len(plan.words)
+    total_words = len(words)
     power = weights.coordination
-    words, extra, count = acc.words, acc.extra, acc.count
+    scores, extra, count = acc.words, acc.extra, acc.count
     if not total_words:
         return {doc: extra[doc] for doc in candidates}
     return {
-        doc: words[doc] * (count[doc] / total_words) ** power + extra[doc] for doc in candidates
+        doc: scores[doc] * (count[doc] / total_words) ** power + extra[doc] for doc in candidates
     }
+
+
+def _useful(
+    snapshot: IndexSnapshot,
+    items: list[T],
+    weights: Weights,
+    terms: Callable[[T], list[tuple[str, str]]],
+) -> list[T]:
+    """Return the items of a long query without the very common ones (the rarest stay)."""
+    if len(items) <= weights.all_words_up_to:
+        return items
+    limit = weights.common_share * snapshot.doc_count
+    frequency = {
+        i: max(snapshot.reader.doc_frequency(f, t) for f, t in terms(item))
+        for i, item in enumerate(items)
+    }
+    rarest = set(sorted(frequency, key=frequency.get)[: weights.all_words_up_to])
+    return [item for i, item in enumerate(items) if i in rarest or frequency[i] <= limit]
 
 
 def _score_phrase(
@@ -209,10 +236,9 @@ def _score_phrase(
 
 
 def _candidates(
-    acc: _Accumulator, plan: QueryPlan, weights: Weights, required: set[int] | None
+    acc: _Accumulator, total: int, weights: Weights, required: set[int] | None
 ) -> list[int]:
-    """Return the documents that match: enough words, and every phrase and number."""
-    total = len(plan.words)
+    """Return the documents that match: enough of the total words, every phrase and number."""
     if not total:
         return sorted(required or ())
     count = acc.count

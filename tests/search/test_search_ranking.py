@@ -127,3 +127,17 @@ def test_short_query_requires_every_word_then_falls_back_to_any(index):
     assert keys(index.search("năng lực đội ngũ")) == ["document:1"]
     fallback = keys(index.search("papi xyzzyq"))
     assert fallback == ["document:8"]
+
+
+def test_long_query_leaves_out_words_found_almost_everywhere(tmp_path):
+    filler = [make_doc(f"lesson:{i}", body=f"của và các là mục {i}") for i in range(10)]
+    docs = [
+        *filler,
+        make_doc("lesson:20", body="Của và các là hành."),
+        make_doc("lesson:21", body="Tòa án xét xử vụ án hành chính."),
+    ]
+    index = build_index(tmp_path / "index", docs)
+    found = keys(index.search("của và các là xét xử vụ án hành chính"))
+    # Only the rare words count: lesson:20 holds one of six, fewer than half.
+    assert found == ["lesson:21"]
+    assert index.search("của và các là").total == 11
