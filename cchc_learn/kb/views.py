@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from ..access import signed_in
 from ..tracking.hook import note_access, tracked
 from . import files, service
+from .citations import cited_by
 from .models import STATUSES, Attachment
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
@@ -66,7 +67,8 @@ def show(ident: str):
     if doc is None:
         abort(404)
     note_access("document", doc.id, doc.version)
-    return render_template("kb/document.html", doc=doc, related=service.related(doc))
+    return render_template("kb/document.html", doc=doc, related=service.related(doc),
+                           citations=cited_by(doc))
 
 
 @bp.route("/<ident>/files/<int:attachment_id>")

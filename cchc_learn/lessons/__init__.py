@@ -22,7 +22,13 @@ def lesson_level(level: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the models, pages, template filters and menu entry."""
-    from . import authoring_views, models, revision_views, views  # noqa: F401
+    from ..kb import citations as kb_citations
+    from ..search import providers
+    from . import authoring_views, citations, models, revision_views, search_provider, views  # noqa: F401
+
+    providers.register(app, search_provider.LESSONS)
+    providers.register(app, search_provider.MODULES)
+    kb_citations.register(app, citations.lessons_citing)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(authoring_views.bp)

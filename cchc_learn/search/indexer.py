@@ -84,10 +84,15 @@ def _ops_for(changes: list[tuple[str, int]]) -> list[IndexOp]:
     by_kind: dict[str, set[int]] = {}
     for kind, object_id in changes:
         by_kind.setdefault(kind, set()).add(object_id)
+    for kind, ids in list(by_kind.items()):
+        provider = providers().get(kind)
+        if provider is not None and provider.expand is not None:
+            for other_kind, other_id in provider.expand(sorted(ids)):
+                by_kind.setdefault(other_kind, set()).add(other_id)
     ops: list[IndexOp] = []
     for kind, ids in by_kind.items():
         provider = providers().get(kind)
-        if provider is None:
+        if provider is None or provider.expand is not None:
             continue
         loaded = provider.load(sorted(ids))
         for object_id in sorted(ids):

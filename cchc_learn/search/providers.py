@@ -15,11 +15,16 @@ Loader = Callable[[list[int]], dict[int, IndexDocument | None]]
 
 @dataclass(frozen=True)
 class Provider:
-    """How one kind of object reaches the index."""
+    """How one kind of object reaches the index.
+
+    expand, when given, names other objects a change of this kind touches (a module change
+    re-indexes its lessons); such a kind need not be indexed itself.
+    """
 
     kind: str
     load: Loader
     all_ids: Callable[[], Iterable[int]]
+    expand: Callable[[list[int]], list[tuple[str, int]]] | None = None
 
 
 def register(app: Flask, provider: Provider) -> None:
