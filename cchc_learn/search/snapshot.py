@@ -43,6 +43,7 @@ class IndexSnapshot:
         self._average: dict[str, float] = {}
         self._norms: dict[tuple[str, float, float], list[float]] = {}
         self._term_sets: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._cached_members = 0
         self.extras: dict[str, object] = {}
 
     def up_to_date(self) -> bool:
@@ -84,12 +85,17 @@ class IndexSnapshot:
         with self._lock:
             cached = self._term_sets.get(key)
             if cached is not None:
+                self._term_sets.move_to_end(key)
                 return cached
         found = frozenset(self.postings(fieldname, term)[0])
         with self._lock:
             self._term_sets[key] = found
-            if len(self._term_sets) > 4096:
-                self._term_sets.popitem(last=False)
+            self._cached_members += len(found)
+            # A set member costs about 80 bytes, ten times a decoded posting.
+            budget = self._posting_budget // 4
+            while self._cached_members > budget and len(self._term_sets) > 1:
+                _, old = self._term_sets.popitem(last=False)
+                self._cached_members -= len(old)
         return found
 
     def positions(self, fieldname: str, term: str, doc: int) -> set[int]:
