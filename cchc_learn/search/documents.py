@@ -84,7 +84,6 @@ def document_fields(doc: IndexDocument) -> dict[str, Any]:
         "type": _one_value(doc.type),
         "issuer": _one_value(doc.issuer),
         "year": _one_value("" if doc.year is None else str(doc.year)),
-        NUMBER_FIELD: texts[NUMBER_FIELD],
     }
     topics = clean_values(doc.topics)
     fields["topic"] = topics
@@ -103,9 +102,8 @@ def document_fields(doc: IndexDocument) -> dict[str, Any]:
                 dual += more[0]
                 plain += more[1]
                 pairs += more[2]
-        if name != NUMBER_FIELD:
-            fields[name] = dual
-            fields["_stored_" + name] = text
+        fields[name] = dual
+        fields["_stored_" + name] = text
         all_plain.extend(plain)
         all_pairs.extend(pairs)
     fields[PLAIN_FIELD] = all_plain

@@ -10,8 +10,10 @@ from functools import lru_cache
 from cchc_learn.search.analysis import canonical_word, fold_word, normalize_text
 
 SNIPPET_CHARS = 240
-# Words looked at per text: a hit further in than this is not worth the time it costs.
+# Hits collected per text, and how far into a text they are looked for: a long document's
+# first 50,000 characters nearly always hold a good stretch, and scanning costs.
 _MAX_HITS = 400
+_MAX_SCAN = 50_000
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -58,7 +60,7 @@ def find_hits(text: str, words: Iterable[str]) -> list[tuple[int, int, str]]:
     skeletons = tuple(sorted({fold_word(w) for w in words}))
     unaccented = {w for w in words if fold_word(w) == w}
     hits: list[tuple[int, int, str]] = []
-    for match in _pattern(skeletons).finditer(text):
+    for match in _pattern(skeletons).finditer(text, 0, _MAX_SCAN):
         word = canonical_word(match.group())
         if word in words:
             hits.append((match.start(), match.end(), word))

@@ -8,7 +8,7 @@ from cchc_learn.search.analysis import DUAL, PAIRS, PLAIN, VietnameseTokenizer
 
 # Fields searched for words. An accented query word matches only itself there, an
 # unaccented one matches every accented variant too. They store frequencies, not positions:
-# reading positions costs several times more per posting, and phrases use PAIRS_FIELD.
+# reading positions costs several times more per posting; phrases and numbers use PAIRS_FIELD.
 WORD_FIELDS = ("number", "title", "summary", "body")
 # Words written without any diacritic, from all word fields: an unaccented query word found
 # here is an exact match and outscores one found only in folded form.
@@ -16,7 +16,6 @@ PLAIN_FIELD = "plain"
 # Adjacent word pairs (folded) from all word fields: phrases and the proximity bonus look
 # pairs up here instead of checking positions.
 PAIRS_FIELD = "pairs"
-# Kept with positions: numbers are short, so a positional phrase over them is cheap and exact.
 NUMBER_FIELD = "number"
 # Facets and filters; "topic" holds several values per item.
 FACET_FIELDS = ("kind", "type", "issuer", "year", "topic")
@@ -47,7 +46,7 @@ def build_schema() -> Schema:
         "year": ID(stored=True),
         "topic": KEYWORD(stored=True, commas=True, scorable=False),
         AUDIENCE_FIELD: KEYWORD(commas=True, scorable=False),
-        NUMBER_FIELD: TEXT(analyzer=VietnameseTokenizer(DUAL), stored=True, phrase=True),
+        NUMBER_FIELD: TEXT(analyzer=VietnameseTokenizer(DUAL), stored=True, phrase=False),
         PLAIN_FIELD: _unscored_text(VietnameseTokenizer(PLAIN)),
         PAIRS_FIELD: _unscored_text(VietnameseTokenizer(PAIRS)),
     }

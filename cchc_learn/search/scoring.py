@@ -109,36 +109,32 @@ def phrase_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
     """Return documents holding the words in this order (accents as typed)."""
     if len(words) == 1:
         return snapshot.union_fields(WORD_FIELDS, words[0])
-    found: set[int] | None = None
-    for first, second in zip(words, words[1:], strict=False):
-        docs = snapshot.doc_set(PAIRS_FIELD, word_pair(first, second))
-        found = set(docs) if found is None else found & docs
-        if not found:
-            return set()
-    assert found is not None
+    adjacent = zip(words, words[1:], strict=False)
+    pairs = sorted((snapshot.doc_set(PAIRS_FIELD, word_pair(a, b)) for a, b in adjacent), key=len)
+    found = set(pairs[0]).intersection(*pairs[1:])
     for word in words:
         # Pairs are folded: an accented word must also be present exactly as typed.
-        if fold_word(word) != word:
-            found &= snapshot.union_fields(WORD_FIELDS, word)
+        if found and fold_word(word) != word:
+            holders = [snapshot.doc_set(name, word) for name in WORD_FIELDS]
+            found = {doc for doc in found if any(doc in docs for docs in holders)}
     return found
 
 
 def number_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
-    """Return documents whose number holds these words in this order."""
+    """Return documents whose number holds all these words, each next to the one before.
+
+    Adjacency is read from the pairs field, which also holds the other texts; a number whose
+    words are scattered but stand side by side elsewhere in the document is not a real case.
+    """
     if not words:
         return set()
-    sets = sorted((snapshot.doc_set(NUMBER_FIELD, word) for word in words), key=len)
-    candidates = set(sets[0]).intersection(*sets[1:])
-    if len(words) == 1:
-        return candidates
-    found = set()
-    for doc in candidates:
-        starts = snapshot.positions(NUMBER_FIELD, words[0], doc)
-        for offset, word in enumerate(words[1:], 1):
-            starts &= {p - offset for p in snapshot.positions(NUMBER_FIELD, word, doc)}
-        if starts:
-            found.add(doc)
-    return found
+    sets = [snapshot.doc_set(NUMBER_FIELD, word) for word in words]
+    sets += [
+        snapshot.doc_set(PAIRS_FIELD, word_pair(a, b))
+        for a, b in zip(words, words[1:], strict=False)
+    ]
+    sets.sort(key=len)
+    return set(sets[0]).intersection(*sets[1:])
 
 
 def rank(

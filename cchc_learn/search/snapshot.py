@@ -10,6 +10,8 @@ from math import log
 from pathlib import Path
 
 from whoosh.index import Index
+from whoosh.matching import Matcher
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from cchc_learn.search.schema import PAIRS_FIELD, PLAIN_FIELD, WORD_FIELDS
@@ -62,11 +64,11 @@ class IndexSnapshot:
             if cached is not None:
                 self._postings.move_to_end(key)
                 return cached
-        if not self.reader.doc_frequency(fieldname, term):
+        matcher = self._matcher(fieldname, term)
+        if matcher is None:
             return _EMPTY
         ids = array("I")
         weights = array("f")
-        matcher = self.reader.postings(fieldname, term)
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
@@ -78,6 +80,13 @@ class IndexSnapshot:
                 _, (old, _) = self._postings.popitem(last=False)
                 self._cached_postings -= len(old)
         return ids, weights
+
+    def _matcher(self, fieldname: str, term: str) -> Matcher | None:
+        """Return the postings matcher of a term, or None when the index lacks it."""
+        try:
+            return self.reader.postings(fieldname, term)
+        except TermNotFound:
+            return None
 
     def doc_set(self, fieldname: str, term: str) -> frozenset[int]:
         """Return the set of live documents holding a term (for filters and facets)."""
@@ -97,16 +106,6 @@ class IndexSnapshot:
                 _, old = self._term_sets.popitem(last=False)
                 self._cached_members -= len(old)
         return found
-
-    def positions(self, fieldname: str, term: str, doc: int) -> set[int]:
-        """Return the positions of a term in one document (fields indexed with positions)."""
-        if not self.reader.doc_frequency(fieldname, term):
-            return set()
-        matcher = self.reader.postings(fieldname, term)
-        matcher.skip_to(doc)
-        if matcher.is_active() and matcher.id() == doc:
-            return set(matcher.value_as("positions"))
-        return set()
 
     def union(self, fieldname: str, terms: Iterable[str]) -> set[int]:
         """Return the live documents holding any of the terms in one field."""
