@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+MAX_DIFF_INPUT_LINES = 20_000
 MAX_DIFF_LINES = 5000
 
 
@@ -17,10 +18,14 @@ class DiffLine:
 
 
 def diff_lines(old: str, new: str, *, context: int = 3) -> list[DiffLine]:
-    """A unified diff of two texts as typed lines (capped for huge texts)."""
+    """A unified line diff of two texts (capped so huge texts stay quick)."""
+    old_lines = old.splitlines()[:MAX_DIFF_INPUT_LINES]
+    new_lines = new.splitlines()[:MAX_DIFF_INPUT_LINES]
     out: list[DiffLine] = []
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=context):
-        if line.startswith(("---", "+++")):
+    lines = difflib.unified_diff(old_lines, new_lines, lineterm="", n=context)
+    # The first two lines name the files; a body line may itself start with "---".
+    for index, line in enumerate(lines):
+        if index < 2:
             continue
         kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
         out.append(DiffLine(kind, line))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import textdiff
 from ..access import roles_required
 from . import authoring, catalog
 from . import revisions as history
@@ -20,7 +21,7 @@ def _revisions_page(kind: str, obj, revisions: list, params: dict):
     )
     diff = None
     if older is not None and newer is not None:
-        diff = history.diff_lines(
+        diff = textdiff.diff_lines(
             history.revision_text(older.meta, older.body_md),
             history.revision_text(newer.meta, newer.body_md),
         )
