@@ -25,6 +25,6 @@ def grade_attempt(attempt: Attempt) -> None:
             db.session.add(AttemptChoice(attempt_item_id=row.id, option_key=key))
         total += row.points
         maximum += row.max_points
-    attempt.score = round(total, 6)
+    attempt.score = total
     attempt.max_score = maximum
     attempt.passed = maximum > 0 and 100.0 * attempt.score / maximum >= attempt.pass_mark - _EPSILON
