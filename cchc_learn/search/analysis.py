@@ -102,11 +102,6 @@ def fold_word(word: str) -> str:
     return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
 
 
-def fold_text(text: str) -> str:
-    """Fold every word of a text (lowercase, no diacritics, đ as d)."""
-    return " ".join(fold_word(canonical_word(w)) for w in WORD_RE.findall(normalize_text(text)))
-
-
 def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (canonical word, start, end) for each word of an already normalised text."""
     for match in WORD_RE.finditer(text):
@@ -129,7 +124,7 @@ def index_terms(text: str) -> tuple[list[str], list[str], list[str]]:
         else:
             dual.append(folded)
         if previous:
-            pairs.append(f"{previous} {folded}")
+            pairs.append(_pair(previous, folded))
         previous = folded
     return dual, plain, pairs
 
@@ -144,9 +139,14 @@ PLAIN = "plain"
 PAIRS = "pairs"
 
 
+def _pair(first_folded: str, second_folded: str) -> str:
+    """Return the PAIRS term of two folded words."""
+    return f"{first_folded} {second_folded}"
+
+
 def word_pair(first: str, second: str) -> str:
     """Return the index term for two adjacent words: both folded, joined by a space."""
-    return f"{fold_word(first)} {fold_word(second)}"
+    return _pair(fold_word(first), fold_word(second))
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -197,8 +197,8 @@ class VietnameseTokenizer(Tokenizer):
                 if previous is None:
                     previous = (folded, start)
                     continue
-                text, start = f"{previous[0]} {folded}", previous[1]
-                previous = (folded, end - len(word))
+                text = _pair(previous[0], folded)
+                previous, start = (folded, start), previous[1]
             elif form == PLAIN and folded != word:
                 continue
             else:
