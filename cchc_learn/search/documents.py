@@ -10,7 +10,6 @@ from typing import Any
 from cchc_learn.search.analysis import index_terms, normalize_text
 from cchc_learn.search.schema import AUDIENCE_FIELD, NUMBER_FIELD, PAIRS_FIELD, PLAIN_FIELD
 
-KINDS = ("document", "lesson", "question")
 # Everyone may see an item carrying this audience token.
 PUBLIC = "public"
 
