@@ -213,19 +213,14 @@ def test_cli_query_json_and_stdin(app, runner):
     assert [x["query"] for x in lines] == ["mot cua", '"""']
 
 
-def _writer(uri: str, index_dir: str, upload_dir: str, content_dir: str, start: int) -> None:
-    from conftest import base_config
-
-    from cchc_learn import create_app
-    from cchc_learn.kb import editing
-
-    config = base_config(Path(content_dir).parent, uri)
-    config.update(SEARCH_INDEX_DIR=index_dir, UPLOAD_DIR=upload_dir, CONTENT_DIR=content_dir)
-    app = create_app(config)
+def _writer(config: dict, start: int) -> None:
     from datetime import date
 
+    from cchc_learn import create_app
     from cchc_learn.auth.models import User
+    from cchc_learn.kb import editing
 
+    app = create_app(config)
     with app.app_context():
         for i in range(start, start + 5):
             declare_write()
@@ -233,15 +228,9 @@ def _writer(uri: str, index_dir: str, upload_dir: str, content_dir: str, start: 
             editing.save(
                 None,
                 editing.DocumentInput(
-                    number=f"{i}/KH-SNV",
-                    doc_type="Kế hoạch",
-                    issuer="Sở Nội vụ",
-                    issued=date(2026, 1, 1),
-                    status="in_force",
-                    replaced_by="",
-                    topics="",
-                    summary=f"Kế hoạch số {i}",
-                    body=f"Văn bản thử nghiệm {i}",
+                    number=f"{i}/KH-SNV", doc_type="Kế hoạch", issuer="Sở Nội vụ",
+                    issued=date(2026, 1, 1), status="in_force", replaced_by="", topics="",
+                    summary=f"Kế hoạch số {i}", body=f"Văn bản thử nghiệm {i}",
                 ),
                 actor,
             )
@@ -253,13 +242,12 @@ def test_two_processes_writing_converge(app):
     sync_and_index(app)
     make_user(app, "giangvien", roles=["trainer"])
     ctx = multiprocessing.get_context("spawn")
-    args = (
-        app.config["SQLALCHEMY_DATABASE_URI"],
-        app.config["SEARCH_INDEX_DIR"],
-        app.config["UPLOAD_DIR"],
-        app.config["CONTENT_DIR"],
-    )
-    procs = [ctx.Process(target=_writer, args=(*args, start)) for start in (100, 200)]
+    # The child builds the same app from plain settings (it cannot import conftest: several
+    # test folders have one).
+    keys = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR",
+            "UPLOAD_DIR", "CONTENT_DIR", "PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB")
+    config = {key: app.config[key] for key in keys}
+    procs = [ctx.Process(target=_writer, args=(config, start)) for start in (100, 200)]
     for p in procs:
         p.start()
     for p in procs:
