@@ -15,8 +15,10 @@ from ..kb import service as kb_service
 from ..kb.loader import DocumentSource, load_documents
 from ..kb.models import Document
 from ..lessons.loader import ModuleSource, load_modules
+from ..lessons.models import Lesson, Module
 from ..lessons.sync import sync_modules
 from ..markup import render
+from ..quiz.content import QuizContent, load_quiz_content, sync_quiz_content
 from ..textnorm import number_key
 
 
@@ -27,6 +29,7 @@ class ContentTree:
     root: Path
     documents: list[DocumentSource] = field(default_factory=list)
     modules: list[ModuleSource] = field(default_factory=list)
+    quizzes: QuizContent | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -69,6 +72,21 @@ def _web_documents() -> list[tuple[str, str]]:
         return []
 
 
+def _web_lessons() -> set[tuple[str, str]]:
+    """(module slug, lesson slug) of live lessons written in the browser."""
+    try:
+        rows = db.session.execute(
+            select(Module.slug, Lesson.slug)
+            .join(Lesson, Lesson.module_id == Module.id)
+            .where(Module.source_path.is_(None), Module.archived.is_(False),
+                   Lesson.archived.is_(False))
+        )
+        return {(m, x) for m, x in rows}
+    except SQLAlchemyError:
+        db.session.rollback()
+        return set()
+
+
 def load_tree(root: Path) -> ContentTree:
     """Load and check the whole content folder without writing anything."""
     tree = ContentTree(root=root)
@@ -89,9 +107,17 @@ def load_tree(root: Path) -> ContentTree:
     # Lessons may also cite documents written in the browser: those survive the sync.
     for key, slug in _web_documents():
         numbers.setdefault(key, set()).add(slug)
-    modules, problems = load_modules(root, _resolver(numbers))
+    resolve = _resolver(numbers)
+    modules, problems = load_modules(root, resolve)
     tree.modules = modules
     tree.problems.extend(str(p) for p in problems)
+    lessons = {(m.slug, lesson.slug) for m in modules for lesson in m.lessons} | _web_lessons()
+    tree.quizzes = load_quiz_content(
+        root,
+        doc_exists=lambda number: resolve(number) is not None,
+        lesson_exists=lambda module, lesson: (module, lesson) in lessons,
+    )
+    tree.problems.extend(tree.quizzes.problems)
     return tree
 
 
@@ -106,7 +132,11 @@ def sync_tree(
     )
     db.session.flush()
     modules, lessons = sync_modules(tree.modules, progress=progress)
-    return {"Văn bản": documents, "Chuyên đề": modules, "Bài học": lessons}
+    db.session.flush()
+    summaries = {"Văn bản": documents, "Chuyên đề": modules, "Bài học": lessons}
+    if tree.quizzes is not None:
+        summaries.update(sync_quiz_content(tree.quizzes))
+    return summaries
 
 
 __all__ = ["ContentTree", "Problem", "load_tree", "sync_tree"]

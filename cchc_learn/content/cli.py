@@ -38,7 +38,8 @@ def check_command(directory: str | None) -> None:
         _report(tree)
     click.echo(
         f"Không có lỗi: {len(tree.documents)} văn bản, {len(tree.modules)} chuyên đề, "
-        f"{tree.lesson_count} bài học."
+        f"{tree.lesson_count} bài học, {len(tree.quizzes.banks)} ngân hàng câu hỏi "
+        f"({tree.quizzes.item_count} câu), {len(tree.quizzes.quizzes)} bài kiểm tra."
     )
 
 

@@ -159,7 +159,10 @@ def test_cli_check_and_sync_print_every_kind_and_a_summary(app, runner):
     write_tree(content_root(app))
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0
-    assert "Không có lỗi: 1 văn bản, 1 chuyên đề, 3 bài học." in result.output
+    assert (
+        "Không có lỗi: 1 văn bản, 1 chuyên đề, 3 bài học, 0 ngân hàng câu hỏi (0 câu), "
+        "0 bài kiểm tra." in result.output
+    )
     result = runner.invoke(args=["content", "sync"])
     assert result.exit_code == 0, result.output
     assert "Văn bản: thêm 1, cập nhật 0, không đổi 0, lưu trữ 0." in result.output
