@@ -26,12 +26,12 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
     from flask_migrate import upgrade
 
     declare_write()
-    click.echo("1. Cập nhật cơ sở dữ liệu (migrations)…")
+    click.echo("· Cập nhật cơ sở dữ liệu (migrations)…")
     upgrade(directory=current_app.config["MIGRATIONS_DIR"])
     for name, step in current_app.extensions.get("cchc_quickstart", []):
         click.echo(f"· {name}…")
         step()
-    click.echo("2. Tạo tỉnh mẫu và tài khoản mẫu…")
+    click.echo("· Tạo tỉnh mẫu và tài khoản mẫu…")
     result = data.create_demo()
     db.session.commit()
     if result.passwords:
