@@ -24,6 +24,12 @@ def declare_write(value: bool = True) -> None:
     _write_intent.set(value)
 
 
+def writes_on_get(view):
+    """Mark a view that writes even on GET, so SQLite takes the write lock up front."""
+    view.writes_on_get = True
+    return view
+
+
 def init_app(app: Flask) -> None:
     """Bind the database and tune the SQLite engine when it is used."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -48,8 +54,11 @@ def init_app(app: Flask) -> None:
             _tune_sqlite(engine)
 
     @app.before_request
-    def _declare_write_for_unsafe_methods() -> None:
-        declare_write(request.method not in SAFE_METHODS)
+    def _declare_write_intent() -> None:
+        # Runs before any other hook queries (loading the signed-in user starts a read
+        # transaction): a GET view that records something says so with @writes_on_get.
+        view = app.view_functions.get(request.endpoint or "")
+        declare_write(request.method not in SAFE_METHODS or getattr(view, "writes_on_get", False))
 
 
 def _tune_sqlite(engine: Engine) -> None:

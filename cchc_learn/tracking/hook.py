@@ -1,8 +1,9 @@
 """The one central hook that records access events for tracked views.
 
 A tracked view is marked with @tracked; it calls note_access() once it knows what it showed.
-The hook declares write intent before the view's first query (so SQLite takes the write lock
-up front) and inserts the event in the request's own transaction after the view succeeded.
+@tracked also marks the view as writing on GET, so the request's transaction takes SQLite's
+write lock before its first query; the hook inserts the event in that same transaction after
+the view succeeded.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask_login import current_user
 
-from ..database import declare_write
+from ..database import writes_on_get
 from ..extensions import db
 from .models import AccessEvent
 
@@ -34,7 +35,7 @@ class Access:
 def tracked(view: F) -> F:
     """Mark a view whose successful responses to signed-in users are recorded."""
     view.tracked = True  # type: ignore[attr-defined]
-    return view
+    return writes_on_get(view)
 
 
 def note_access(
@@ -42,16 +43,6 @@ def note_access(
 ) -> None:
     """Tell the hook what this request showed (called by a tracked view)."""
     g.cchc_access = Access(object_type, object_id, version, action)
-
-
-def _is_tracked() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "")
-    return bool(view is not None and getattr(view, "tracked", False))
-
-
-def _before() -> None:
-    if current_user.is_authenticated and _is_tracked():
-        declare_write()
 
 
 def _after(response):
@@ -77,5 +68,4 @@ def _after(response):
 
 def init_app(app: Flask) -> None:
     """Install the hooks."""
-    app.before_request(_before)
     app.after_request(_after)
