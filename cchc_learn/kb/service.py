@@ -203,6 +203,16 @@ def sync_documents(
     return summary
 
 
+def find_by_number(number: str | None) -> Document | None:
+    """The live document with this number, when exactly one has it."""
+    if not number:
+        return None
+    docs = db.session.scalars(
+        select(Document).where(Document.number_key == number_key(number),
+                               Document.archived.is_(False)).limit(2)).all()
+    return docs[0] if len(docs) == 1 else None
+
+
 def get_document(ident: str) -> Document | None:
     """Find a live document by id or slug."""
     if ident.isdigit():
@@ -302,13 +312,17 @@ def related(doc: Document, limit: int = 6) -> list[Document]:
                 Document.number_key == number_key(doc.replaced_by), Document.archived.is_(False)
             )
         )
-    linked += db.session.scalars(
-        select(Document).where(
-            Document.replaced_by.is_not(None),
-            Document.archived.is_(False),
-            func.lower(Document.replaced_by) == doc.number.lower(),
+    # Numbers are compared folded (SQLite's lower() leaves Đ alone); replaced documents
+    # are few, so the comparison happens here.
+    linked += [
+        d
+        for d in db.session.scalars(
+            select(Document).where(
+                Document.replaced_by.is_not(None), Document.archived.is_(False)
+            )
         )
-    )
+        if number_key(d.replaced_by) == doc.number_key
+    ]
     topics = doc.topics
     if topics:
         overlap = func.count(DocumentTopic.topic)

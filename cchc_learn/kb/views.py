@@ -68,7 +68,8 @@ def show(ident: str):
         abort(404)
     note_access("document", doc.id, doc.version)
     return render_template("kb/document.html", doc=doc, related=service.related(doc),
-                           citations=cited_by(doc))
+                           citations=cited_by(doc),
+                           successor=service.find_by_number(doc.replaced_by))
 
 
 @bp.route("/<ident>/files/<int:attachment_id>")

@@ -153,3 +153,24 @@ def test_views_by_signed_in_users_are_recorded_once_each(app, client):
         assert [(e.object_type, e.object_id, e.version, e.action) for e in events] == [
             ("document", doc.id, 1, "view")
         ]
+
+
+def test_a_replaced_document_links_to_its_successor(app, client):
+    docs = dict(DOCS)
+    docs["118-2025-nd-cp.md"] = """---
+number: 118/2025/NĐ-CP
+type: Nghị định
+issuer: Chính phủ
+issued: 2025-06-09
+summary: Về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông
+---
+Nội dung.
+"""
+    write_content(app, docs)
+    sync(app)
+    make_user(app, "hocvien")
+    login(client, app, "hocvien")
+    html = client.get("/kb/61-2018-nd-cp").get_data(as_text=True)
+    assert 'thay thế bởi <a href="/kb/118-2025-nd-cp">Nghị định 118/2025/NĐ-CP</a>' in html
+    successor = client.get("/kb/118-2025-nd-cp")
+    assert "Văn bản liên quan Nghị định 61/2018/NĐ-CP" in page_text(successor)
