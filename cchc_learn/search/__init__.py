@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask
 
 from .. import health, navigation
 
@@ -21,10 +21,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _apply_changes_after_writes(response):
-        # Changes are committed by now; apply them once the response has been sent.
-        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
-            target = app._get_current_object() if hasattr(app, "_get_current_object") else app
-            response.call_on_close(lambda: _catch_up_quietly(target))
+        # Changes are committed by now; apply them once the response has been sent. Requests
+        # that logged nothing (sign-ins, autosaves, …) leave the index alone.
+        if response.status_code < 400 and models.request_logged_changes():
+            response.call_on_close(lambda: _catch_up_quietly(app))
         return response
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import g, has_request_context
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,3 +27,10 @@ class SearchChange(db.Model):
 def log_change(kind: str, object_id: int) -> None:
     """Note that an indexed object changed (or was removed) in the current transaction."""
     db.session.add(SearchChange(kind=kind, object_id=object_id))
+    if has_request_context():
+        g.cchc_search_changed = True  # the request applies its changes once it has answered
+
+
+def request_logged_changes() -> bool:
+    """Whether the current request wrote to the change log."""
+    return bool(g.get("cchc_search_changed"))
