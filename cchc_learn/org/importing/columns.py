@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
+
+from ... import textnorm
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,7 @@ FIELDS = {"units": UNIT_FIELDS, "accounts": ACCOUNT_FIELDS}
 
 def fold(text: str) -> str:
     """Reduce text to lowercase ASCII letters and digits (case, spaces, diacritics ignored)."""
-    text = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
-    return "".join(
-        ch for ch in text.lower() if ch.isascii() and ch.isalnum() and not unicodedata.combining(ch)
-    )
+    return "".join(ch for ch in textnorm.fold(text or "") if ch.isascii() and ch.isalnum())
 
 
 @dataclass(frozen=True)
