@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
+from ..revision_fields import RevisionFields
 
 STATUSES = {
     "in_force": "Còn hiệu lực",
@@ -95,7 +94,7 @@ class DocumentTopic(db.Model):
     document: Mapped[Document] = relationship(back_populates="topic_links")
 
 
-class DocumentRevision(db.Model):
+class DocumentRevision(RevisionFields, db.Model):
     """A saved version of a document: who, when, and what it said."""
 
     __tablename__ = "document_revision"
@@ -103,14 +102,6 @@ class DocumentRevision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column()
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
-    body_md: Mapped[str] = mapped_column(Text)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    message: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    author: Mapped[User | None] = relationship()
 
 
 class Attachment(db.Model):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
+from ..revision_fields import RevisionFields
 
 
 class Module(db.Model):
@@ -117,7 +116,7 @@ class ModuleAsset(db.Model):
     module: Mapped[Module] = relationship(back_populates="assets")
 
 
-class ModuleRevision(db.Model):
+class ModuleRevision(RevisionFields, db.Model):
     """A saved version of a module's own fields: who, when, why and what it said."""
 
     __tablename__ = "module_revision"
@@ -125,17 +124,9 @@ class ModuleRevision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column()
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
-    body_md: Mapped[str] = mapped_column(Text)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    message: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    author: Mapped[User | None] = relationship()
 
 
-class LessonRevision(db.Model):
+class LessonRevision(RevisionFields, db.Model):
     """A saved version of a lesson: who, when, why and what it said."""
 
     __tablename__ = "lesson_revision"
@@ -143,14 +134,6 @@ class LessonRevision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column()
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
-    body_md: Mapped[str] = mapped_column(Text)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    message: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    author: Mapped[User | None] = relationship()
 
 
 class LessonCompletion(db.Model):

@@ -1,0 +1,31 @@
+"""The columns every revision table shares: what a saved version said, who saved it, when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from .auth.models import User
+from .clock import utcnow
+from .coltypes import UTCDateTime
+
+
+class RevisionFields:
+    """Mixin for a revision model; the model adds its id and the key of what it revises."""
+
+    version: Mapped[int] = mapped_column()
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    body_md: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr
+    def author_id(cls) -> Mapped[int | None]:  # noqa: N805 - declared_attr takes the class
+        return mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def author(cls) -> Mapped[User | None]:  # noqa: N805
+        return relationship(User)
