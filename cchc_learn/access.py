@@ -98,12 +98,6 @@ def init_app(app: Flask) -> None:
     app.before_request(_enforce)
 
 
-def require(condition: bool, status: int = 404) -> None:
-    """Abort unless an ownership or state check passed (404 hides what exists)."""
-    if not condition:
-        abort(status)
-
-
 __all__ = [
     "ROLES",
     "ROLE_LABELS",
@@ -112,5 +106,4 @@ __all__ = [
     "signed_in",
     "roles_required",
     "has_any_role",
-    "require",
 ]

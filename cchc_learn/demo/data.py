@@ -6,12 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from ..auth import service as auth_service
-from ..auth.models import User
 from ..auth.passwords import generate_password
-from ..extensions import db
 from ..org import service as org_service
 from ..org.models import Unit
 
@@ -172,9 +168,3 @@ def create_demo(*, staff_password: str | None = None, seed: int = 4599) -> DemoR
         if pw:
             passwords[f"cb{i:03d}"] = pw
     return DemoResult(units_created=created, passwords=passwords)
-
-
-def demo_users() -> list[User]:
-    """The demo staff accounts that exist."""
-    names = [s[0] for s in STAFF]
-    return list(db.session.scalars(select(User).where(User.username.in_(names))))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import extract, func, select
 
 from ..auth.models import User
 from ..clock import utcnow
@@ -343,19 +343,3 @@ def related(doc: Document, limit: int = 6) -> list[Document]:
             seen.add(d.id)
             out.append(d)
     return out[:limit]
-
-
-def search_titles(text: str, limit: int = 10) -> list[Document]:
-    """A plain SQL look-up by number or summary (used where the index is not needed)."""
-    like = f"%{text.strip().lower()[:100]}%"
-    return list(
-        db.session.scalars(
-            select(Document)
-            .where(
-                Document.archived.is_(False),
-                or_(Document.number_key.like(like), func.lower(Document.summary).like(like)),
-            )
-            .order_by(Document.issued.desc())
-            .limit(limit)
-        )
-    )
