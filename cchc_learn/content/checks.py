@@ -17,7 +17,7 @@ from ..kb.models import Document
 from ..lessons.loader import ModuleSource, load_modules
 from ..lessons.models import Lesson, Module
 from ..lessons.sync import sync_modules
-from ..markup import render
+from ..markup import MarkupInputTooLarge, render
 from ..quiz.content import QuizContent, load_quiz_content, sync_quiz_content
 from ..textnorm import number_key
 
@@ -39,7 +39,10 @@ class ContentTree:
 
 
 def _link_problems(path: str, body: str, body_line: int, resolve) -> list[str]:
-    rendered = render(body, doc_link_resolver=resolve)
+    try:
+        rendered = render(body, doc_link_resolver=resolve)
+    except MarkupInputTooLarge as exc:
+        return [f"{path}:{body_line + exc.line - 1}: {exc}"]
     return [
         f"{path}:{body_line + link.line - 1}: liên kết [[{link.number}]] không trỏ tới "
         "văn bản nào trong cơ sở dữ liệu văn bản"

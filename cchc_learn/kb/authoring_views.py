@@ -64,7 +64,10 @@ def _edit(doc: Document | None):
     if form.validate_on_submit():
         data = _input(form)
         if request.form.get("action") == "preview":
-            preview_html = editing.preview(data)
+            try:
+                preview_html = editing.preview(data)
+            except service.KbError as exc:
+                error = str(exc)
         else:
             try:
                 saved = editing.save(doc, data, _actor())

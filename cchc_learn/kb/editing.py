@@ -14,7 +14,8 @@ from ..auth.models import User
 from ..clock import utcnow
 from ..content.frontmatter import MarkdownFile
 from ..extensions import db
-from ..markup import render
+from ..markup import MAX_INPUT_CHARS, MarkupInputTooLarge, Rendered, render
+from ..markup.source import vi_count
 from ..search.models import log_change
 from ..textnorm import slugify
 from . import files
@@ -23,7 +24,7 @@ from .models import Attachment, Document, DocumentRevision, DocumentTopic
 from .service import KbError, number_resolver
 
 FORM_PATH = "(biểu mẫu)"
-MAX_BODY_CHARS = 400_000
+MAX_BODY_CHARS = MAX_INPUT_CHARS
 
 
 @dataclass
@@ -57,9 +58,13 @@ class DocumentInput:
         return meta
 
 
+def _too_long() -> str:
+    return f"Nội dung quá dài (tối đa {vi_count(MAX_BODY_CHARS)} ký tự)."
+
+
 def _validated(data: DocumentInput, slug: str):
     if len(data.body) > MAX_BODY_CHARS:
-        raise KbError(f"Nội dung quá dài (tối đa {MAX_BODY_CHARS:,} ký tự).")
+        raise KbError(_too_long())
     md = MarkdownFile(path=FORM_PATH, meta=data.meta(), body=data.body, body_line=1)
     source, problems = validate_document(md, slug)
     if problems:
@@ -67,9 +72,18 @@ def _validated(data: DocumentInput, slug: str):
     return source
 
 
+def _render(body: str) -> Rendered:
+    try:
+        return render(body, doc_link_resolver=number_resolver())
+    except MarkupInputTooLarge as exc:
+        raise KbError(str(exc)) from exc
+
+
 def preview(data: DocumentInput) -> str:
     """Render the body as it would be saved (nothing is written)."""
-    return render(data.body[:MAX_BODY_CHARS], doc_link_resolver=number_resolver()).html
+    if len(data.body) > MAX_BODY_CHARS:
+        raise KbError(_too_long())
+    return _render(data.body).html
 
 
 def _unique_slug(number: str) -> str:
@@ -94,7 +108,7 @@ def save(doc: Document | None, data: DocumentInput, actor: User) -> Document:
         _check_editable(doc)
     slug = doc.slug if doc is not None else _unique_slug(data.number)
     source = _validated(data, slug)
-    rendered = render(source.body, doc_link_resolver=number_resolver())
+    rendered = _render(source.body)
     if doc is None:
         doc = Document(slug=slug, version=0)
         db.session.add(doc)

@@ -6,6 +6,8 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..formkit import choice_list
+from ..markup import MAX_INPUT_CHARS
+from ..markup.source import vi_count
 from .loader import DOC_TYPES
 from .models import STATUSES
 
@@ -61,7 +63,13 @@ class DocumentForm(FlaskForm):
     )
     body = TextAreaField(
         "Nội dung (Markdown)",
-        validators=[Optional(), Length(max=400_000, message="Nội dung: tối đa 400.000 ký tự.")],
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_INPUT_CHARS,
+                message=f"Nội dung: tối đa {vi_count(MAX_INPUT_CHARS)} ký tự.",
+            ),
+        ],
     )
     message = StringField(
         "Ghi chú thay đổi",

@@ -254,7 +254,7 @@ def _render(
             body, module_slug=module.slug, asset_names=module.assets, doc_resolver=doc_resolver
         )
     except MarkupInputTooLarge as exc:
-        problems.append(Problem(shown, body_line, str(exc)))
+        problems.append(Problem(shown, body_line + exc.line - 1, str(exc)))
         return None
     for link in rendered.broken_links:
         problems.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..markup import MAX_INPUT_CHARS
 from ..org.models import LEVELS
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
@@ -25,7 +26,7 @@ MAX_MESSAGE = 300
 MIN_MINUTES, MAX_MINUTES = 1, 600
 MIN_ORDER, MAX_ORDER = 0, 9999
 MIN_POSITION, MAX_POSITION = 1, 999
-MAX_BODY = 500_000  # the renderer's own limit; a long lesson is about 50,000 characters
+MAX_BODY = MAX_INPUT_CHARS  # the renderer's own limit; a long lesson is about 10,000 characters
 MAX_ASSET_BYTES = 5 * 1024 * 1024
 
 IMAGE_TYPES = {

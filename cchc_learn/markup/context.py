@@ -27,6 +27,8 @@ class RenderContext:
     missing_assets: list[AssetRef] = field(default_factory=list)
     blocked_images: list[AssetRef] = field(default_factory=list)
     headings: list[TocEntry] = field(default_factory=list)
+    elements: int = 0
+    """Tokens created so far, counted against `budget.MAX_ELEMENTS`."""
     _block_line: int = 0
     _block_src: str | None = None
     _newlines: list[int] | None = None

@@ -18,6 +18,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import doclinks, linear
+from .budget import count_elements
 from .context import context_of
 from .resolve import resolve_tokens
 from .slugs import SlugRegistry
@@ -29,8 +30,8 @@ OPTIONS = {"html": False, "linkify": False, "typographer": False}
 INLINE_MAX_NESTING = 5
 """Nesting limit while parsing inline text: each unmatched `[` costs this many nested scans."""
 
-# Inline rules that open a label with `[` (after `!` or `^` for some) and need it closed.
-_BRACKET_RULES = {"link": "[", "image": "![", "footnote_ref": "[", "footnote_inline": "^["}
+# Inline rules that open a label with `[` and need it closed, with how they start.
+_BRACKET_RULES = {"link": "[", "image": "![", "footnote_ref": "[^", "footnote_inline": "^["}
 
 
 def _wrap_rule(ruler: Ruler[Any], name: str, wrap: Callable[[Any], Any]) -> None:
@@ -40,16 +41,17 @@ def _wrap_rule(ruler: Ruler[Any], name: str, wrap: Callable[[Any], Any]) -> None
 
 def _new_parser(*, block: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", OPTIONS, renderer_cls=linear.LinearRenderer)
+    count_elements(md)
     md.enable(["table", "strikethrough"])
     md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.helpers = linear.LinkHelpers  # type: ignore[assignment]
     if block:
         md.use(footnote_plugin).use(deflist_plugin).use(admon_plugin)
     md.inline.ruler.before("text", "plain_run", linear.plain_run)
     md.inline.ruler.before("link", "doc_link", doclinks.doc_link_rule)
     _wrap_rule(md.inline.ruler, "image", _recording_line)
-    for name, start in _BRACKET_RULES.items():
-        guard = partial(linear.needs_closing_bracket, marker=start[0], offset=len(start) - 1)
-        _wrap_rule(md.inline.ruler, name, guard)
+    for name, prefix in _BRACKET_RULES.items():
+        _wrap_rule(md.inline.ruler, name, partial(linear.needs_closing_bracket, prefix=prefix))
     md.inline.ruler2.at("fragments_join", linear.fragments_join)
     md.core.ruler.at("inline", _inline_with_lines)
     md.core.ruler.at("text_join", linear.text_join)

@@ -9,6 +9,7 @@ MAX_SLUG_LENGTH = 80
 FALLBACK_SLUG = "muc"
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
 # Footnotes use these ids; a heading must never take one of them.
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]+")
 
@@ -16,8 +17,10 @@ _FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]+")
 def slugify(title: str) -> str:
     """Fold diacritics (đ → d), lowercase, and join the alphanumeric runs with hyphens."""
     text = unicodedata.normalize("NFC", title).replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if not text.isascii():  # marks of other scripts: the exact, slower test
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     slug = _NON_ALNUM.sub("-", text).strip("-")
     return slug[:MAX_SLUG_LENGTH].rstrip("-") or FALLBACK_SLUG
 

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import unicodedata
 
-MAX_INPUT_CHARS = 500_000
-"""Longest Markdown text accepted, in characters (a long lesson is ~50,000)."""
+MAX_INPUT_CHARS = 200_000
+"""Longest Markdown text accepted, in characters (the longest real document has 88,000)."""
+
+MAX_INPUT_LINES = 5_000
+"""Most lines a Markdown text may have (the longest real document has about 1,900)."""
 
 MAX_HTML_CHARS = 4_000_000
 """Longest HTML fragment that `sanitize_html` accepts, in characters."""
 
 
 class MarkupInputTooLarge(ValueError):
-    """Raised when a text is longer than the module accepts."""
+    """Raised when a text is longer, or has more lines or elements, than the module accepts.
+
+    `line` is the 1-based line of the text where the limit was passed.
+    """
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def vi_count(number: int) -> str:
@@ -38,4 +48,11 @@ def prepare_source(text: object, what: str = "Nội dung Markdown") -> str:
     if source.startswith("\ufeff"):
         source = source[1:]
     source = source.replace("\r\n", "\n").replace("\r", "\n")
+    lines = source.count("\n") + (not source.endswith("\n"))
+    if lines > MAX_INPUT_LINES:
+        raise MarkupInputTooLarge(
+            f"{what} có quá nhiều dòng: {vi_count(lines)} dòng, tối đa "
+            f"{vi_count(MAX_INPUT_LINES)} dòng. Hãy chia nội dung thành nhiều phần nhỏ hơn.",
+            MAX_INPUT_LINES + 1,
+        )
     return unicodedata.normalize("NFC", source)

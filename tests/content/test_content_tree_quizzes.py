@@ -74,3 +74,35 @@ def test_a_reference_to_a_missing_document_stops_everything(app, runner):
 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_texts_past_the_markup_limits_are_reported_per_file_and_stop_the_sync(app, runner):
+    root = write(app)
+    (root / "documents" / "9-qd-ubnd.md").write_text(
+        DOC.replace("4599/QĐ-UBND", "9/QĐ-UBND").replace("Nội dung.\n", "*a_" * 60_000),
+        encoding="utf-8",
+    )
+    lesson_dir = root / "modules" / "de-an"
+    lesson_dir.mkdir(parents=True)
+    (lesson_dir / "module.md").write_text(
+        "---\ntitle: Đề án\nsummary: Tóm tắt.\n---\nGiới thiệu.\n", encoding="utf-8"
+    )
+    (lesson_dir / "01-muc-tieu.md").write_text(
+        "---\ntitle: Mục tiêu\n---\n" + "# a\n" * 6_000, encoding="utf-8"
+    )
+    result = runner.invoke(args=["content", "sync", str(root)])
+    assert result.exit_code != 0
+    assert "content/documents/9-qd-ubnd.md:8: Nội dung có quá nhiều thành phần Markdown" in (
+        result.output
+    )
+    assert (
+        "content/modules/de-an/01-muc-tieu.md:5004: Nội dung Markdown có quá nhiều dòng: "
+        "6.000 dòng, tối đa 5.000 dòng"
+    ) in result.output
+    from sqlalchemy import func, select
+
+    from cchc_learn.extensions import db
+    from cchc_learn.kb.models import Document
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Document)) == 0

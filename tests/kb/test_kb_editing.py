@@ -78,12 +78,17 @@ def test_bad_input_is_refused_in_vietnamese_and_writes_nothing(app, client):
         (dict(FORM, status="replaced"), "phải có &#39;replaced_by&#39;"),
         (dict(FORM, summary="x" * 2001), "Trích yếu: tối đa 2.000 ký tự"),
         (dict(FORM, topics="a" * 61), "&#39;topics&#39; phải là danh sách"),
+        (dict(FORM, body="x" * 200_001), "Nội dung: tối đa 200.000 ký tự"),
+        (dict(FORM, body="# a\n" * 5_001), "có quá nhiều dòng: 5.001 dòng, tối đa 5.000 dòng"),
+        (dict(FORM, body="[a](b " * 20_000), "hơn 20.000 thành phần"),
+        (dict(FORM, body="*a_" * 60_000, action="preview"), "hơn 20.000 thành phần"),
     ]
     for data, message in cases:
         response = post(client, app, "/kb/new", data)
         assert response.status_code == 200
         assert message in response.get_data(as_text=True), message
     assert documents(app) == [] and count(app, DocumentRevision) == 0
+    assert count(app, SearchChange) == 0
 
 
 def test_edit_diff_and_restore(app, client):

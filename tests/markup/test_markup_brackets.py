@@ -1,4 +1,9 @@
-"""Skipping hopeless `[` must never change what a link-heavy text renders to."""
+"""Taking hopeless characters as text in one step must never change what a text renders to.
+
+The renderer skips markdown-it's rule chain for a `[` that can never close, a `<` that starts
+no autolink, an `&` that starts no entity and punctuation no rule uses, and matches link
+destinations with a regex. Bare markdown-it, which does none of that, is the reference.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from datetime import timedelta
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
 
 from cchc_learn.markup import render, sanitize_html
+from cchc_learn.markup.linear import parse_link_destination
 from cchc_learn.markup.urls import is_safe_url
 
 # No newline, `^`, `~` or `[[`: those are syntax the bare parser below does not have.
@@ -22,9 +28,10 @@ _MISSING_IMAGE = re.compile(r'<span class="image-missing">[^<]*</span>')
 
 
 def bare_commonmark(text: str) -> str:
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 5})
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 5}).enable("strikethrough")
     md.validateLink = is_safe_url  # type: ignore[method-assign]
-    return md.render(text)
+    # markdown-it writes strikethrough as <s>; the renderer writes <del>.
+    return md.render(text).replace("<s>", "<del>").replace("</s>", "</del>")
 
 
 def comparable(html: str) -> str:
@@ -82,3 +89,39 @@ def test_long_run_with_a_late_link_still_links():
 def test_run_closed_after_a_code_span_is_judged_conservatively():
     text = "x " + "[ " * 400 + "`]` ](/kb/)"
     assert comparable(render(text).html) == comparable(sanitize_html(bare_commonmark(text)))
+
+
+# Characters the fast path takes or leaves, in the combinations that decide which.
+PUNCTUATION = ["&", "&amp;", "&#1;", "&#x41;", "&#;", "&zz;", "&a", "<", "<a", "<a@b.vn>",
+               "<http://a.vn/x>", "<a:", ">", "~", "~~", "!", "![", "![a](/i.png)", "# ", "=",
+               ":", "]", "[", "[", "a", " ", "*", "_", "`", "\\", "(", ")", "](", "](a)",
+               "](<a b>)", '](a "t")', "^ ", "{", "}", "@", "$", "%", "+", "-", "\\&"]  # fmt: skip
+
+punctuation_heavy = st.lists(st.sampled_from(PUNCTUATION), min_size=1, max_size=300).map(
+    lambda chunks: shallow("".join(chunks))
+)
+
+
+@settings(max_examples=300, deadline=timedelta(seconds=5))
+@given(punctuation_heavy)
+def test_render_matches_plain_commonmark_on_punctuation_heavy_text(text):
+    ours = render(text, asset_resolver=lambda path: path).html
+    reference = sanitize_html(bare_commonmark(text))
+    assert comparable(ours) == comparable(reference)
+
+
+@given(st.text(alphabet="ab()\\ \n\x01<>\x7f", max_size=40), st.data())
+def test_link_destinations_parse_as_markdown_it_parses_them(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    ours = parse_link_destination(text, start, end)
+    theirs = helpers.parseLinkDestination(text, start, end)
+    assert ours.ok == theirs.ok
+    if theirs.ok:
+        assert (ours.pos, ours.str) == (theirs.pos, theirs.str)
+
+
+def test_link_destinations_nest_parentheses_32_deep():
+    deep = "(" * 32 + "a" + ")" * 32
+    assert render(f"[x]({deep})").html.startswith('<p><a href="')
+    assert "<a" not in render(f"[x](({deep}))").html

@@ -47,7 +47,7 @@ def test_too_long_input_raises_a_vietnamese_value_error():
         render("a" * (MAX_INPUT_CHARS + 1))
     assert isinstance(caught.value, MarkupInputTooLarge)
     message = str(caught.value)
-    assert "quá dài" in message and "500.000" in message and "500.001" in message
+    assert "quá dài" in message and "200.000" in message and "200.001" in message
 
 
 def test_input_at_the_limit_is_accepted():
