@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
     bare = MarkdownIt("commonmark", {"html": False})
     inputs = cases(args.size)
+    render_outcome(inputs["real lessons (ordinary)"])  # warm-up: imports, compiled patterns
     baseline, _ = timed(args.repeat, lambda: render_outcome(inputs["real lessons (ordinary)"]))
     header = f"{'input':34} {'chars':>7} {'lines':>6} {'seconds':>8} {'× ordinary':>10}  outcome"
     if args.bare:

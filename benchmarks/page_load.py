@@ -1,0 +1,348 @@
+"""Time real pages against a bare Flask page of the same size: in process, then over loopback.
+
+The data is what `cchc-learn quickstart` makes (every real document, module, lesson and quiz, the
+demo province), in SQLite under a work folder. An official signs in through the real form; the
+pages are then fetched as that official, so each lesson or document view also writes its access
+event. The reference is a bare Flask app whose one route returns the same HTML bytes as the page
+it stands for: the ratio is what the application costs over Flask itself.
+
+1. In process (Werkzeug's test client, no network): p50 and p95 per page, and the ratio.
+2. With `--load`: both apps under gunicorn on 127.0.0.1, each hit by `--clients` threads over
+   keep-alive connections, at most `--requests` requests and `--seconds` seconds per page
+   (bounded: the loop stops by itself). Throughput, p50/p95, errors, and the ratio.
+
+    python benchmarks/page_load.py [--keep DIR] [--database URL] [--repeat 200] [--load]
+
+`--database postgresql://postgres@127.0.0.1:5432/cchc_bench` runs on an existing, empty
+PostgreSQL database instead of SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask import Flask, Response  # noqa: E402
+
+PASSWORD = "Benchmark-mat-khau-2026"
+OFFICIAL = "bench_official"
+
+
+DATABASE: str | None = None
+"""A database URL from `--database`; None keeps SQLite in the work folder."""
+
+
+def settings(work: Path) -> dict[str, str]:
+    """The app's settings for a work folder, as CCHC_ environment variables."""
+    return {
+        "CCHC_SECRET_KEY": "benchmark-secret-key-" + "x" * 32,
+        "CCHC_SQLALCHEMY_DATABASE_URI": DATABASE or f"sqlite:///{work / 'bench.sqlite'}",
+        "CCHC_SEARCH_INDEX_DIR": str(work / "search-index"),
+        "CCHC_UPLOAD_DIR": str(work / "uploads"),
+        "CCHC_LOGIN_RATE_LIMIT": "100000 per minute",
+    }
+
+
+def prepare(work: Path) -> None:
+    """Run quickstart into `work` once, and make the official the benchmark signs in as."""
+    env = {**os.environ, **settings(work)}
+    marker = work / f"prepared-{'sqlite' if DATABASE is None else 'database'}"
+    if not marker.exists():
+        print("quickstart (about half a minute)…", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "cchc_learn", "quickstart", "--no-serve"],
+            env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT,
+        )  # fmt: skip
+        marker.touch()
+    os.environ.update(settings(work))
+    app = create()
+    from cchc_learn.auth import service as auth_service
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+
+    with app.app_context():
+        if auth_service.get_by_username(OFFICIAL) is None:
+            declare_write()
+            auth_service.create_user(OFFICIAL, "Công chức đo tải", roles=["official"],
+                                     password=PASSWORD)  # fmt: skip
+            db.session.commit()
+
+
+def create():
+    """The application, configured from the environment."""
+    from cchc_learn import create_app
+
+    return create_app()
+
+
+def pages(app) -> dict[str, str]:
+    """The URLs to time: one lesson, one document, the module list, a search."""
+    from sqlalchemy import select
+
+    from cchc_learn.extensions import db
+    from cchc_learn.kb.models import Document
+    from cchc_learn.lessons.models import Lesson
+
+    with app.app_context():
+        lesson = db.session.scalars(select(Lesson).order_by(Lesson.id)).first()
+        doc = db.session.scalars(select(Document).order_by(Document.id)).first()
+        assert lesson is not None and doc is not None, "quickstart loaded no content"
+        with app.test_request_context():
+            from flask import url_for
+
+            return {
+                "lesson page": url_for(
+                    "lessons.lesson_page", module=lesson.module.slug, lesson=lesson.slug
+                ),
+                "document page": url_for("kb.show", ident=doc.slug),
+                "module list": url_for("lessons.index"),
+                "search": url_for("search.search_page", q="một cửa liên thông"),
+            }
+
+
+def signed_in_client(app):
+    """A test client signed in as the benchmark official through the real form."""
+    import re
+
+    client = app.test_client()
+    form = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    data = {"username": OFFICIAL, "password": PASSWORD}
+    if token:
+        data["csrf_token"] = token.group(1)
+    response = client.post("/auth/login", data=data)
+    assert response.status_code == 302, "sign-in failed"
+    return client
+
+
+def bare_app(bodies: dict[str, bytes]) -> Flask:
+    """A Flask app with one route per page, returning that page's bytes."""
+    bare = Flask("bare")
+    for index, (path, body) in enumerate(bodies.items()):
+        bare.add_url_rule(path.split("?")[0], f"page{index}",
+                          lambda body=body: Response(body, mimetype="text/html"))  # fmt: skip
+    return bare
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 of a list of seconds, in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def time_calls(repeat: int, call: Callable[[], object]) -> list[float]:
+    """Seconds per call, after two warm-up calls."""
+    for _ in range(2):
+        call()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def in_process(app, urls: dict[str, str], repeat: int) -> dict[str, bytes]:
+    """Print the in-process table; return each page's HTML for the bare app."""
+    client = signed_in_client(app)
+    bodies = {}
+    for url in urls.values():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        bodies[url] = response.get_data()
+    bare_client = bare_app(bodies).test_client()
+    print(f"\nIn process, {repeat} requests each (ms)")
+    print(f"{'page':16} {'KB':>6} {'app p50':>8} {'app p95':>8} {'bare p50':>9} {'× bare p50':>10}")
+    for name, url in urls.items():
+        ours = percentiles(time_calls(repeat, lambda url=url: client.get(url)))
+        bare = percentiles(time_calls(repeat, lambda url=url: bare_client.get(url.split("?")[0])))
+        print(f"{name:16} {len(bodies[url]) / 1024:>6.1f} {ours[0]:>8.2f} {ours[1]:>8.2f} "
+              f"{bare[0]:>9.2f} {ours[0] / bare[0]:>10.1f}")  # fmt: skip
+    return bodies
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    """Start gunicorn on 127.0.0.1:`port` and wait until it answers."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", "4",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"gunicorn did not start on port {port}")
+
+
+def _cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def http_sign_in(conn: http.client.HTTPConnection) -> str:
+    """Sign in through the real form over HTTP; return the Cookie header to send."""
+    import re
+    from urllib.parse import urlencode
+
+    jar: dict[str, str] = {}
+    conn.request("GET", "/auth/login")
+    response = conn.getresponse()
+    form = response.read().decode()
+    _cookies(response, jar)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    body = urlencode({"username": OFFICIAL, "password": PASSWORD,
+                      "csrf_token": token.group(1) if token else ""})  # fmt: skip
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}  # fmt: skip
+    conn.request("POST", "/auth/login", body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    _cookies(response, jar)
+    if response.status != 302:
+        raise RuntimeError(f"sign-in over HTTP answered {response.status}")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def hammer(port: int, path: str, sign_in: bool, clients: int, requests: int, seconds: float):
+    """Send at most `requests` GETs in at most `seconds` from `clients` threads.
+
+    With `sign_in`, each client first signs in through the form (not timed).
+    """
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    sent = [0]
+    ready = threading.Barrier(clients + 1)
+    deadline = [0.0]
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Cookie": http_sign_in(conn)} if sign_in else {}
+        ready.wait()
+        while time.monotonic() < deadline[0]:
+            with lock:
+                if sent[0] >= requests:
+                    break
+                sent[0] += 1
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            with lock:
+                latencies.append(time.perf_counter() - start)
+                if not ok:
+                    errors[0] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.monotonic() + seconds + 60  # sign-in time is not counted
+    ready.wait()
+    deadline[0] = time.monotonic() + seconds
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return len(latencies) / elapsed, percentiles(latencies), errors[0], len(latencies)
+
+
+def load(urls: dict[str, str], bodies: dict[str, bytes], work: Path, args) -> None:
+    """Print the loopback table: the app and the bare app under the same gunicorn."""
+    bare_module = work / "bare_pages.py"
+    bare_module.write_text(
+        "from pathlib import Path\nfrom flask import Flask, Response\n"
+        "app = Flask('bare')\n"
+        + "".join(
+            f"app.add_url_rule({url.split('?')[0]!r}, 'p{i}', lambda: Response("
+            f"Path({str(work / f'page{i}.html')!r}).read_bytes(), mimetype='text/html'))\n"
+            for i, url in enumerate(bodies)
+        ),
+        encoding="utf-8",
+    )
+    for i, body in enumerate(bodies.values()):
+        (work / f"page{i}.html").write_bytes(body)
+    env = {**os.environ, **settings(work), "PYTHONPATH": f"{ROOT}{os.pathsep}{work}"}
+    app_port, bare_port = free_port(), free_port()
+    servers = [serve("wsgi:app", app_port, args.workers, env),
+               serve("bare_pages:app", bare_port, args.workers, env)]  # fmt: skip
+    try:
+        print(f"\nLoopback: gunicorn, {args.workers} workers × 4 threads, {args.clients} clients, "
+              f"at most {args.requests} requests or {args.seconds:.0f} s per row")  # fmt: skip
+        print(f"{'page':16} {'app req/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6} "
+              f"{'bare req/s':>10} {'bare p95':>8} {'× bare req/s':>12}")  # fmt: skip
+        for name, url in urls.items():
+            ours = hammer(app_port, url, True, args.clients, args.requests, args.seconds)
+            bare = hammer(bare_port, url.split("?")[0], False, args.clients, args.requests,
+                          args.seconds)  # fmt: skip
+            ratio = bare[0] / ours[0]
+            print(f"{name:16} {ours[0]:>9.1f} {ours[1][0]:>7.1f} {ours[1][1]:>7.1f} "
+                  f"{ours[2]:>6} {bare[0]:>10.1f} {bare[1][1]:>8.1f} {ratio:>12.1f}")  # fmt: skip
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare the data, then print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="work folder to reuse (default: a temp one)")
+    parser.add_argument("--database", help="database URL (default: SQLite in the work folder)")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--load", action="store_true", help="also run the loopback load test")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args(argv)
+    global DATABASE
+    DATABASE = args.database
+
+    with tempfile.TemporaryDirectory() as temp:
+        work = args.keep or Path(temp)
+        work.mkdir(parents=True, exist_ok=True)
+        prepare(work)
+        app = create()
+        urls = pages(app)
+        bodies = in_process(app, urls, args.repeat)
+        if args.load:
+            load(urls, bodies, work, args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
