@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
+from ..textnorm import fold
 
 
 class User(UserMixin, db.Model):
@@ -23,6 +24,8 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     position: Mapped[str | None] = mapped_column(String(200))
+    search_key: Mapped[str] = mapped_column(String(600), default="", server_default="")
+    """Username, name and e-mail folded (no diacritics, lower case), for account search."""
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
@@ -62,6 +65,17 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+def user_search_key(username: str, full_name: str, email: str | None) -> str:
+    """What account search matches a folded query against: `Đặng Thị` → `dang thi`."""
+    return fold(" ".join(part for part in (username, full_name, email) if part))[:600]
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _refresh_search_key(_mapper, _connection, user: User) -> None:
+    user.search_key = user_search_key(user.username, user.full_name, user.email)
 
 
 class UserRole(db.Model):

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import pyotp
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..access import ROLES
 from ..audit.service import changes, record
 from ..clock import utcnow
 from ..extensions import db
+from ..textnorm import fold
 from . import throttle
 from .models import User
 from .passwords import (
@@ -264,20 +265,9 @@ def search_users(
     query = select(User)
     text = (text or "").strip()[:100]
     if text:
-        # autoescape: "%" or "_" typed in the box match themselves. SQLite's lower() folds
-        # ASCII only, so "Đặng" must also match as typed, not only lowercased.
-        query = query.where(
-            or_(
-                *(
-                    condition
-                    for column in (User.username, User.full_name, User.email)
-                    for condition in (
-                        column.contains(text, autoescape=True),
-                        func.lower(column).contains(text.lower(), autoescape=True),
-                    )
-                )
-            )
-        )
+        # Matched folded, so "đặng" and "dang" find "Đặng" on any database (SQLite's lower()
+        # folds ASCII only); autoescape: "%" or "_" typed in the box match themselves.
+        query = query.where(User.search_key.contains(fold(text), autoescape=True))
     if role:
         from .models import UserRole
 

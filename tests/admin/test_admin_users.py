@@ -127,7 +127,12 @@ def test_list_flags_officials_without_a_unit_and_filters(app, admin):
     assert listed("?role=moderator") == {"giaidap"}
     assert listed("?q=COXA") == {"hocvien.coxa"}
     assert listed("?q=Đặng Thị") == {"hocvien.chuaco"}
+    # Typed in lower case or without diacritics, a Vietnamese name is found all the same.
+    assert listed("?q=đặng thị") == {"hocvien.chuaco"}
+    assert listed("?q=dang thi chua") == {"hocvien.chuaco"}
+    assert listed("?q=" + "ĐẶNG".lower()) == {"hocvien.chuaco"}
     assert listed("?q=giải") == {"giaidap"}
+    assert listed("?q=vo minh") == {"giaidap"}
     assert listed("?q=%25") == set()
     assert listed("?q=_") == set()
     assert listed("?role=khong-co") == {
@@ -143,6 +148,7 @@ def test_role_change_ends_that_users_sessions(app, admin):
     rename = {**NEW_USER, "username": "hocvien", "full_name": "Phạm Quốc Bảo (sửa)"}
     post(admin, app, f"/admin/users/{user_id}", rename)
     assert official.get("/auth/password").status_code == 200, "a rename keeps the session"
+    assert get_user(app, "hocvien").search_key.startswith("hocvien pham quoc bao (sua)")
 
     promote = {**rename, "roles": ["official", "moderator"]}
     response = post(admin, app, f"/admin/users/{user_id}", promote, follow_redirects=True)
