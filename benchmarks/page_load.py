@@ -60,13 +60,15 @@ def prepare(work: Path) -> None:
     """Run quickstart into `work` once, and make the official the benchmark signs in as."""
     env = {**os.environ, **settings(work)}
     marker = work / f"prepared-{'sqlite' if DATABASE is None else 'database'}"
+    # A kept database only needs the migrations added since it was made.
+    command = ["db", "upgrade"] if marker.exists() else ["quickstart", "--no-serve"]
     if not marker.exists():
         print("quickstart (about half a minute)…", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "cchc_learn", "quickstart", "--no-serve"],
-            env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT,
-        )  # fmt: skip
-        marker.touch()
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "cchc_learn", *command],
+        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+    )  # fmt: skip
+    marker.touch()
     os.environ.update(settings(work))
     app = create()
     from cchc_learn.auth import service as auth_service

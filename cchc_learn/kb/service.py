@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
+from sqlalchemy.orm import defer
 
 from ..auth.models import User
 from ..clock import utcnow
@@ -25,6 +26,10 @@ SORTS = {
     "issued_asc": (Document.issued.asc(), Document.id.asc()),
     "number": (Document.number_key.asc(), Document.id.asc()),
 }
+
+
+WITHOUT_TEXT = (defer(Document.body_md), defer(Document.body_html), defer(Document.toc_html))
+"""Load options for lists of documents: their texts (up to 200,000 characters) stay unread."""
 
 
 class KbError(ValueError):
@@ -261,6 +266,7 @@ def browse(
     order = SORTS.get(sort, SORTS["issued_desc"])
     docs = db.session.scalars(
         select(Document)
+        .options(*WITHOUT_TEXT)
         .where(Document.id.in_(select(ids.c.id)))
         .order_by(*order)
         .limit(per_page)
@@ -308,7 +314,9 @@ def related(doc: Document, limit: int = 6) -> list[Document]:
     linked = []
     if doc.replaced_by:
         linked += db.session.scalars(
-            select(Document).where(
+            select(Document)
+            .options(*WITHOUT_TEXT)
+            .where(
                 Document.number_key == number_key(doc.replaced_by), Document.archived.is_(False)
             )
         )
@@ -317,9 +325,9 @@ def related(doc: Document, limit: int = 6) -> list[Document]:
     linked += [
         d
         for d in db.session.scalars(
-            select(Document).where(
-                Document.replaced_by.is_not(None), Document.archived.is_(False)
-            )
+            select(Document)
+            .options(*WITHOUT_TEXT)
+            .where(Document.replaced_by.is_not(None), Document.archived.is_(False))
         )
         if number_key(d.replaced_by) == doc.number_key
     ]
@@ -328,6 +336,7 @@ def related(doc: Document, limit: int = 6) -> list[Document]:
         overlap = func.count(DocumentTopic.topic)
         rows = db.session.execute(
             select(Document, overlap)
+            .options(*WITHOUT_TEXT)
             .join(DocumentTopic, DocumentTopic.document_id == Document.id)
             .where(
                 DocumentTopic.topic.in_(topics), Document.id != doc.id, Document.archived.is_(False)
