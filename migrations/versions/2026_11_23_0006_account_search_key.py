@@ -5,10 +5,10 @@ Revises: 0005
 Create Date: 2026-11-23 20:11:32.452010
 
 """
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
-
-from cchc_learn.auth.models import user_search_key
 
 
 # revision identifiers, used by Alembic.
@@ -16,6 +16,13 @@ revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
+
+
+def user_search_key(username, full_name, email):
+    # As the application computes it at this revision (kept here: migrations do not change).
+    text = " ".join(part for part in (username, full_name, email) if part)
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()[:600]
 
 
 def upgrade():
