@@ -18,6 +18,7 @@ from . import throttle
 from .models import User
 from .passwords import (
     generate_password,
+    hash_generated_password,
     hash_password,
     needs_rehash,
     password_problems,
@@ -140,7 +141,7 @@ def create_user(
         full_name=full_name[:200],
         email=validate_email(email),
         position=(position or "").strip()[:200] or None,
-        password_hash=hash_password(password),
+        password_hash=(hash_generated_password if generated else hash_password)(password),
         must_change_password=generated is not None,
     )
     user.set_roles(validate_roles(roles))
@@ -240,7 +241,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
 def reset_password(user: User, *, actor: User | None = None) -> str:
     """Give an account a generated password that must be changed at next sign-in."""
     password = generate_password()
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_generated_password(password)
     user.must_change_password = True
     user.session_version += 1
     throttle.clear(user.username)

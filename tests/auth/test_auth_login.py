@@ -166,3 +166,28 @@ def test_session_cookie_flags(app, client):
     response = login(client, app, "hocvien")
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_generated_password_is_hashed_cheaply_until_its_first_sign_in(app, client):
+    from cchc_learn.auth import service
+    from cchc_learn.auth.passwords import needs_rehash
+    from cchc_learn.database import declare_write
+
+    with app.app_context():
+        declare_write()
+        user, password = service.create_user("nhapmoi", "Người Được Nhập")
+        db.session.commit()
+    cheap = get_user(app, "nhapmoi").password_hash
+    assert cheap.startswith("$argon2id$") and ",t=1,p=1$" in cheap
+    assert needs_rehash(cheap)
+    # The generated password works, and signing in re-hashes it at the configured cost.
+    assert login(client, app, "nhapmoi", password).status_code == 302
+    rehashed = get_user(app, "nhapmoi").password_hash
+    assert rehashed != cheap and not needs_rehash(rehashed)
+    assert get_user(app, "nhapmoi").must_change_password is True
+    # A password the official chooses is hashed at the configured cost straight away.
+    chosen_password = "Mat-khau-tu-chon-2026"
+    form = {"current": password, "new": chosen_password, "confirm": chosen_password}
+    assert post(client, app, "/auth/password", form).status_code == 302
+    chosen = get_user(app, "nhapmoi").password_hash
+    assert not needs_rehash(chosen) and chosen != rehashed
