@@ -9,7 +9,7 @@ before any inline one, so where the count ran out says little about where the te
 the error points at the text's first line.
 
 Failed link attempts count too (see `linear.needs_closing_bracket`): they create no token but
-cost as much. The cap is two and a half times what the longest real document in the knowledge
+cost as much. The cap is two and a half times what the densest real document in the knowledge
 base produces, and all 31 real lessons together stay under it, so only texts that are mostly
 markup ever reach it.
 """
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 MAX_ELEMENTS = 20_000
-"""Most tokens one render may create (the longest real document creates about 7,800)."""
+"""Most tokens one render may create (no real document creates more than about 7,800)."""
 
 
 class MarkupTooComplex(MarkupInputTooLarge):

@@ -8,7 +8,7 @@ MAX_INPUT_CHARS = 200_000
 """Longest Markdown text accepted, in characters (the longest real document has 88,000)."""
 
 MAX_INPUT_LINES = 5_000
-"""Most lines a Markdown text may have (the longest real document has about 1,900)."""
+"""Most lines a Markdown text may have (no real document has more than about 1,900)."""
 
 MAX_HTML_CHARS = 4_000_000
 """Longest HTML fragment that `sanitize_html` accepts, in characters."""
