@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -31,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -117,8 +120,6 @@ def pages(app) -> dict[str, str]:
 
 def signed_in_client(app):
     """A test client signed in as the benchmark official through the real form."""
-    import re
-
     client = app.test_client()
     form = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
@@ -130,11 +131,27 @@ def signed_in_client(app):
     return client
 
 
-def bare_app(bodies: dict[str, bytes]) -> Flask:
-    """A Flask app with one route per page, returning that page's bytes."""
+def save_pages(bodies: dict[str, bytes], folder: Path) -> Path:
+    """Write each page's bytes and the list of their paths, for `bare_app`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [url.split("?")[0] for url in bodies]
+    for index, body in enumerate(bodies.values()):
+        (folder / f"page{index}.html").write_bytes(body)
+    (folder / "paths.json").write_text(json.dumps(paths), encoding="utf-8")
+    return folder
+
+
+def bare_app(folder: str | Path) -> Flask:
+    """A Flask app with one route per saved page, returning that page's bytes.
+
+    gunicorn builds it too, as `page_load:bare_app('FOLDER')`.
+    """
+    folder = Path(folder)
     bare = Flask("bare")
-    for index, (path, body) in enumerate(bodies.items()):
-        bare.add_url_rule(path.split("?")[0], f"page{index}",
+    paths = json.loads((folder / "paths.json").read_text(encoding="utf-8"))
+    for index, path in enumerate(paths):
+        body = (folder / f"page{index}.html").read_bytes()
+        bare.add_url_rule(path, f"page{index}",
                           lambda body=body: Response(body, mimetype="text/html"))  # fmt: skip
     return bare
 
@@ -158,15 +175,15 @@ def time_calls(repeat: int, call: Callable[[], object]) -> list[float]:
     return samples
 
 
-def in_process(app, urls: dict[str, str], repeat: int) -> dict[str, bytes]:
-    """Print the in-process table; return each page's HTML for the bare app."""
+def in_process(app, urls: dict[str, str], repeat: int, pages_dir: Path) -> None:
+    """Print the in-process table; save each page's HTML in `pages_dir` for the bare app."""
     client = signed_in_client(app)
     bodies = {}
     for url in urls.values():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         bodies[url] = response.get_data()
-    bare_client = bare_app(bodies).test_client()
+    bare_client = bare_app(save_pages(bodies, pages_dir)).test_client()
     print(f"\nIn process, {repeat} requests each (ms)")
     print(f"{'page':16} {'KB':>6} {'app p50':>8} {'app p95':>8} {'bare p50':>9} {'× bare p50':>10}")
     for name, url in urls.items():
@@ -174,7 +191,6 @@ def in_process(app, urls: dict[str, str], repeat: int) -> dict[str, bytes]:
         bare = percentiles(time_calls(repeat, lambda url=url: bare_client.get(url.split("?")[0])))
         print(f"{name:16} {len(bodies[url]) / 1024:>6.1f} {ours[0]:>8.2f} {ours[1]:>8.2f} "
               f"{bare[0]:>9.2f} {ours[0] / bare[0]:>10.1f}")  # fmt: skip
-    return bodies
 
 
 def free_port() -> int:
@@ -210,9 +226,6 @@ def _cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
 
 def http_sign_in(conn: http.client.HTTPConnection) -> str:
     """Sign in through the real form over HTTP; return the Cookie header to send."""
-    import re
-    from urllib.parse import urlencode
-
     jar: dict[str, str] = {}
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
@@ -282,25 +295,14 @@ def hammer(port: int, path: str, sign_in: bool, clients: int, requests: int, sec
     return len(latencies) / elapsed, percentiles(latencies), errors[0], len(latencies)
 
 
-def load(urls: dict[str, str], bodies: dict[str, bytes], work: Path, args) -> None:
+def load(urls: dict[str, str], pages_dir: Path, work: Path, args) -> None:
     """Print the loopback table: the app and the bare app under the same gunicorn."""
-    bare_module = work / "bare_pages.py"
-    bare_module.write_text(
-        "from pathlib import Path\nfrom flask import Flask, Response\n"
-        "app = Flask('bare')\n"
-        + "".join(
-            f"app.add_url_rule({url.split('?')[0]!r}, 'p{i}', lambda: Response("
-            f"Path({str(work / f'page{i}.html')!r}).read_bytes(), mimetype='text/html'))\n"
-            for i, url in enumerate(bodies)
-        ),
-        encoding="utf-8",
-    )
-    for i, body in enumerate(bodies.values()):
-        (work / f"page{i}.html").write_bytes(body)
-    env = {**os.environ, **settings(work), "PYTHONPATH": f"{ROOT}{os.pathsep}{work}"}
+    here = Path(__file__).resolve().parent
+    env = {**os.environ, **settings(work), "PYTHONPATH": f"{ROOT}{os.pathsep}{here}"}
     app_port, bare_port = free_port(), free_port()
     servers = [serve("wsgi:app", app_port, args.workers, env),
-               serve("bare_pages:app", bare_port, args.workers, env)]  # fmt: skip
+               serve(f"page_load:bare_app({str(pages_dir)!r})", bare_port, args.workers,
+                     env)]  # fmt: skip
     try:
         print(f"\nLoopback: gunicorn, {args.workers} workers × 4 threads, {args.clients} clients, "
               f"at most {args.requests} requests or {args.seconds:.0f} s per row")  # fmt: skip
@@ -340,9 +342,10 @@ def main(argv: list[str] | None = None) -> int:
         prepare(work)
         app = create()
         urls = pages(app)
-        bodies = in_process(app, urls, args.repeat)
+        pages_dir = work / "bare-pages"
+        in_process(app, urls, args.repeat, pages_dir)
         if args.load:
-            load(urls, bodies, work, args)
+            load(urls, pages_dir, work, args)
     return 0
 
 
