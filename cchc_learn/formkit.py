@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,3 +18,39 @@ def choice_list(pairs: Iterable[tuple[str, str]]) -> list[Any]:
     if SelectChoice is None:
         return list(pairs)
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+# The quoted file name in a multipart part's Content-Disposition, read as the browser sent it.
+# Werkzeug ≥ 3.1.9 reads backslashes there as escapes, so "C:\dir\x.csv" reaches
+# FileStorage.filename as "C:dirx.csv"; browsers send backslashes literally and write a quote
+# as %22 (HTML's multipart rules), so the raw value keeps the path separators.
+_RAW_FILENAME = re.compile(r'(?:^|;)[ \t]*filename[ \t]*=[ \t]*"(.*?)"[ \t]*(?:;|$)', re.I)
+UPLOAD_FALLBACK_NAME = "tep-tai-len"
+
+
+def upload_name(upload: Any) -> str:
+    """The name of an uploaded file as a person should see it: its last path component only.
+
+    Whatever the browser sent (``C:\\Users\\…\\x.csv``, ``/home/…/x.csv`` or a bare name), only
+    the part after the last slash or backslash is kept, without control, format (bidi) or
+    private-use characters, NFC-normalised and at most 255 characters. Shown to people and
+    written in logs; never used as a path.
+    """
+    raw = None
+    headers = getattr(upload, "headers", None)
+    disposition = headers.get("Content-Disposition") if headers is not None else None
+    if disposition and "filename*" not in disposition.lower():
+        match = _RAW_FILENAME.search(disposition)
+        if match:
+            raw = match.group(1).replace("%22", '"').replace('\\"', '"')
+    if raw is None:
+        raw = getattr(upload, "filename", None) or ""
+    return tidy_file_name(raw)
+
+
+def tidy_file_name(raw: str) -> str:
+    """The last component of a client-side path, fit to show (see :func:`upload_name`)."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = unicodedata.normalize("NFC", name).strip()
+    return name[:255] or UPLOAD_FALLBACK_NAME

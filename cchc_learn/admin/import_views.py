@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,6 +13,7 @@ from ..access import roles_required
 from ..auth.models import User
 from ..errors import MESSAGES
 from ..extensions import db
+from ..formkit import upload_name
 from ..org import importing
 from ..org.importing.results import ERROR
 from .choices import choice_list
@@ -55,13 +54,6 @@ def _limits() -> dict[str, int]:
     }
 
 
-def _display_name(raw: str | None) -> str:
-    # Shown to people and written in the audit log; never used as a path.
-    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return unicodedata.normalize("NFC", name)[:255] or "tep-tai-len"
-
-
 def _preview_page(plan: importing.ImportPlan, batch):
     rows = plan.rows
     if len(rows) > PREVIEW_ROWS:
@@ -84,7 +76,7 @@ def upload_import():
     if form.validate_on_submit():
         upload = form.file.data
         plan, batch = importing.stage(
-            form.kind.data, _display_name(upload.filename), upload.read(), _actor()
+            form.kind.data, upload_name(upload), upload.read(), _actor()
         )
         # A file with errors is still a preview, answered like any form with errors (200).
         return _preview_page(plan, batch)

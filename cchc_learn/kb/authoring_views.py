@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..access import roles_required
 from ..auth.models import User
 from ..extensions import db
+from ..formkit import upload_name
 from ..textdiff import diff_lines
 from . import editing, service
 from .forms import ActionForm, AttachmentForm, DocumentForm
@@ -147,7 +148,7 @@ def attachments(ident: str):
             editing.add_attachment(
                 doc,
                 upload.read(),
-                upload.filename,
+                upload_name(upload),
                 form.title.data or "",
                 _actor(),
                 Path(current_app.config["UPLOAD_DIR"]),

@@ -14,6 +14,7 @@ from ..auth.models import User
 from ..clock import utcnow
 from ..content.frontmatter import MarkdownFile
 from ..extensions import db
+from ..formkit import tidy_file_name
 from ..markup import MAX_INPUT_CHARS, MarkupInputTooLarge, Rendered, render
 from ..markup.source import vi_count
 from ..search.models import log_change
@@ -178,7 +179,7 @@ def add_attachment(
 ) -> Attachment:
     """Check and store an uploaded PDF/DOCX for a web-authored document."""
     _check_editable(doc)
-    name = Path(filename or "tep").name[:255] or "tep"
+    name = tidy_file_name(filename or "")
     try:
         checked = files.check_file(data, name)
     except files.AttachmentError as exc:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..access import roles_required
 from ..errors import MESSAGES
 from ..extensions import db
+from ..formkit import upload_name
 from . import bank_service, imports, item_editing
 from .errors import QuizError
 from .forms import ActionForm, BankForm, ImportForm, ItemForm
@@ -29,12 +30,6 @@ def _item(bank: Bank, item_id: int) -> BankItem:
     if row is None or row.bank_id != bank.id:
         abort(404)
     return row
-
-
-def _display_name(raw: str | None) -> str:
-    # Shown to people and used to pick the format; never used as a path.
-    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name[:255] or "tep-tai-len"
 
 
 @bp.route("/manage/banks/")
@@ -151,7 +146,7 @@ def upload_bank():
         upload = form.file.data
         result = imports.preview_upload(
             upload.read(imports.MAX_UPLOAD_BYTES + 1),
-            _display_name(upload.filename),
+            upload_name(upload),
             (form.bank.data or "").strip(),
             (form.title.data or "").strip(),
             current_user.id,

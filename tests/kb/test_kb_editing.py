@@ -149,7 +149,10 @@ def test_attachments_are_checked_by_content(app, client):
         client,
         app,
         url,
-        {"file": (io.BytesIO(b"%PDF-1.7\n..."), "ke-hoach.pdf"), "title": "Bản ký"},
+        {
+            "file": (io.BytesIO(b"%PDF-1.7\n..."), "/home/hv/Tải về/ke-hoach.pdf"),
+            "title": "Bản ký",
+        },
         content_type="multipart/form-data",
     )
     assert ok_pdf.status_code == 302
@@ -176,7 +179,7 @@ def test_attachments_are_checked_by_content(app, client):
         client,
         app,
         url,
-        {"file": (io.BytesIO(docx_bytes()), "../../etc/x.docx")},
+        {"file": (io.BytesIO(docx_bytes()), "..\\..\\etc\\x.docx")},
         content_type="multipart/form-data",
     )
     assert good_docx.status_code == 302
