@@ -22,9 +22,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _fill_paths(app)
 
-    from . import database, errors, security, timefmt
+    from . import boundary, database, errors, security, timefmt
     from .extensions import csrf, db, limiter, login_manager, migrate
 
+    boundary.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=app.config["MIGRATIONS_DIR"])
     login_manager.init_app(app)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..access import ROLE_LABELS, roles_required
 from ..auth import service as auth_service
 from ..auth.models import User
+from ..boundary import page_number
 from ..extensions import db
 from ..org import service as org_service
 from .choices import unit_choices
@@ -35,7 +36,7 @@ def list_users():
     role = request.args.get("role") or None
     if role not in ROLE_LABELS:
         role = None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     users, total = auth_service.search_users(q, role=role, page=page, per_page=PER_PAGE)
     units = org_service.current_units([u.id for u in users])
     return render_template(

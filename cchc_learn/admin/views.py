@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ..access import roles_required
 from ..audit.service import list_entries
 from ..auth.models import User
+from ..boundary import page_number
 from ..extensions import db
 from ..org.models import Unit
 
@@ -28,7 +29,7 @@ def index():
 @bp.route("/audit")
 @roles_required("admin")
 def audit_log():
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()
     action = (request.args.get("action") or "").strip()[:64] or None
     entries, total = list_entries(page=page, action=action)
     return render_template(

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from ..access import signed_in
+from ..boundary import page_number
 from ..tracking.hook import note_access, tracked
 from . import files, service
 from .citations import cited_by
@@ -33,7 +34,7 @@ def index():
         "status": _arg("status") if _arg("status") in STATUSES else None,
     }
     sort = _arg("sort") or "issued_desc"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     result = service.browse(sort=sort, page=page, per_page=PER_PAGE, **filters)
     args = {
         k: v

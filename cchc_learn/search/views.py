@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import signed_in
+from ..boundary import page_number
 from . import service
 
 bp = Blueprint("search", __name__)
@@ -15,7 +16,7 @@ api = Blueprint("search_api", __name__, url_prefix="/api/v1")
 def _run() -> service.Answer:
     raw = request.args.get("q", "")[: service.MAX_QUERY_CHARS * 20]
     filters = service.clean_filters({name: request.args.get(name) for name in service.FACETS})
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()
     return service.search(raw[: service.MAX_QUERY_CHARS * 20], user=current_user,
                           filters=filters, page=page)
 

@@ -179,6 +179,14 @@ MISSING_BY_CONVERTER: dict[str, object] = {
 }
 MISSING_DEFAULT = "khong-ton-tai-0"
 
+# Hostile values for the same parameters: ids past the columns' range (32-bit on PostgreSQL,
+# 64-bit in SQLite's driver, and beyond) and text with NUL and other control characters.
+HOSTILE_BY_CONVERTER: dict[str, list[object]] = {
+    "IntegerConverter": [2**31, 2**63 - 1, 2**63, 10**40],
+    "UUIDConverter": ["00000000-0000-0000-0000-000000000000"],
+}
+HOSTILE_DEFAULT = ["a\x00b", "\x00", "x\x1b[31my", "khong-ton-tai-" + "9" * 400]
+
 # Answers that differ from what the access rule alone predicts, with the reason.
 # Keys: (endpoint, "anonymous" | "signed_in"); values: (status, Location prefix or None).
 SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {

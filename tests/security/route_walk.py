@@ -9,7 +9,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import csrf_token, login, make_unit, make_user
-from route_samples import MISSING_BY_CONVERTER, MISSING_DEFAULT, SAMPLES, SPECIAL_GET
+from route_samples import (
+    HOSTILE_BY_CONVERTER,
+    HOSTILE_DEFAULT,
+    MISSING_BY_CONVERTER,
+    MISSING_DEFAULT,
+    SAMPLES,
+    SPECIAL_GET,
+)
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
@@ -103,9 +110,30 @@ def fill(rule: Rule, world: World) -> dict[str, Any]:
 def missing(rule: Rule) -> dict[str, Any]:
     """Values naming no row for every URL parameter of rule."""
     return {
-        name: MISSING_BY_CONVERTER.get(type(converter).__name__, MISSING_DEFAULT)
+        name: _by_converter(MISSING_BY_CONVERTER, converter, MISSING_DEFAULT)
         for name, converter in rule._converters.items()
     }
+
+
+def _by_converter(table: dict[str, Any], converter: Any, default: Any) -> Any:
+    """table's entry for the converter's class or the nearest Werkzeug class it extends."""
+    for cls in type(converter).__mro__:
+        if cls.__name__ in table:
+            return table[cls.__name__]
+    return default
+
+
+def hostile(rule: Rule) -> list[dict[str, Any]]:
+    """Sets of values naming no row that a careless route would choke on (see route_samples)."""
+    choices = {
+        name: _by_converter(HOSTILE_BY_CONVERTER, converter, HOSTILE_DEFAULT)
+        for name, converter in rule._converters.items()
+    }
+    longest = max(len(values) for values in choices.values())
+    return [
+        {name: values[i % len(values)] for name, values in choices.items()}
+        for i in range(longest)
+    ]
 
 
 def url(app: Flask, rule: Rule, values: dict[str, Any]) -> str:

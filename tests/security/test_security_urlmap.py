@@ -18,6 +18,7 @@ from route_walk import (
     expected_get,
     fetch,
     fill,
+    hostile,
     location_matches,
     missing,
     routes,
@@ -122,6 +123,67 @@ def test_rows_that_do_not_exist_give_404_never_500(app):
                 wrong.append(f"{method} {path}: 404 without a Vietnamese page or JSON error")
     assert wrong == []
     assert differences(before, snapshot(app)) == []
+
+
+def test_ids_past_the_column_range_and_control_characters_give_404(app):
+    world = build_world(app)
+    client = world.client(EVERY_ROLE)
+    token = token_for(world, EVERY_ROLE)
+    before = snapshot(app)
+    wrong = []
+    checked = 0
+    for rule in [r for r in routes(app, "GET", *WRITE_METHODS) if r._converters]:
+        for values in hostile(rule):
+            path = url(app, rule, values)
+            for method in sorted((rule.methods or set()) & {"GET", *WRITE_METHODS}):
+                if method == "GET":
+                    response = fetch(client, path)
+                else:
+                    response = write(client, method, path, PLAUSIBLE_FORM, token)
+                checked += 1
+                if response.status_code != 404:
+                    wrong.append(f"{method} {path}: {describe(response)}")
+                elif not answered_in_vietnamese(response):
+                    wrong.append(f"{method} {path}: 404 without a Vietnamese page or JSON error")
+    assert wrong == []
+    assert checked >= 40
+    assert differences(before, snapshot(app)) == []
+
+
+def test_hostile_queries_and_forms_never_reach_the_database(app):
+    """Every GET with NUL or huge numbers in its query, every write with NUL in each field."""
+    world = build_world(app)
+    token = token_for(world, EVERY_ROLE)
+    client = world.client(EVERY_ROLE)
+    keys = ("q", "type", "page", "unit", "state", "topic", "sort", "next", "a", "b", "year")
+    queries = [
+        "&".join(f"{key}=a%00b" for key in keys),
+        "&".join(f"{key}={10**20}" for key in keys),
+        "&".join(f"{key}=-{2**63}" for key in keys),
+    ]
+    wrong = []
+    for rule in routes(app, "GET"):
+        path = url(app, rule, fill(rule, world))
+        for query in queries:
+            response = fetch(client, f"{path}?{query}")
+            if response.status_code >= 500:
+                wrong.append(f"GET {path}?{query[:20]}…: {describe(response)}")
+    hostile_form = {key: f"{value}\x00\x07" for key, value in PLAUSIBLE_FORM.items()}
+    for rule in routes(app, *WRITE_METHODS):
+        path = url(app, rule, fill(rule, world))
+        method = sorted((rule.methods or set()) & set(WRITE_METHODS))[0]
+        response = write(client, method, path, hostile_form, token)
+        if response.status_code >= 500:
+            wrong.append(f"{method} {path} with NUL in every field: {describe(response)}")
+    signin = write(
+        world.client(ANONYMOUS),
+        "POST",
+        "/auth/login",
+        {"username": "a\x00b", "password": "x\x00"},
+        token_for(world, ANONYMOUS),
+    )
+    assert signin.status_code == 401 and "Tên đăng nhập hoặc mật khẩu" in page_text(signin)
+    assert wrong == []
 
 
 def test_write_routes_refuse_requests_without_a_valid_csrf_token(app):
