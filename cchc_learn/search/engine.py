@@ -59,8 +59,19 @@ TOO_LONG = (
     f"Nội dung tìm kiếm quá dài: chỉ {MAX_QUERY_CHARS} ký tự và {MAX_WORDS} từ đầu tiên được dùng."
 )
 _EXPECTED_FIELDS = frozenset(build_schema().names())
-# What a damaged segment raises when its data is read.
-_READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+# What a damaged (truncated, emptied, overwritten) segment raises when its data is read:
+# Whoosh decodes raw bytes with struct, zlib, pickle and its own varints.
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    ValueError,
+    TypeError,
+    IndexError,
+    whoosh_index.IndexError,
+)
 
 
 class SearchIndex:
@@ -86,7 +97,14 @@ class SearchIndex:
     def exists(self) -> bool:
         """Return True when a live generation with a Whoosh index is in place."""
         current = generations.read_current(self.index_dir)
-        return current is not None and whoosh_index.exists_in(str(current))
+        if current is None:
+            return False
+        with _abandoned_files_closed() as failures:
+            try:
+                return whoosh_index.exists_in(str(current))
+            except Exception as exc:  # noqa: BLE001 - an unreadable TOC is no usable index
+                failures.append(repr(exc))
+                return False
 
     def create(self) -> None:
         """Create an empty index unless one exists."""

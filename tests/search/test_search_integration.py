@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
-from cchc_learn.search import indexer
+from cchc_learn.search import generations, indexer
 from cchc_learn.search.models import SearchChange
 
 DOC = """---
@@ -193,6 +193,43 @@ def test_lost_index_says_so_and_is_rebuilt(app, official):
     assert data["total"] >= 1
     health = official.get("/healthz").get_json()
     assert health["checks"]["search_index"]["ok"] is True
+
+
+def _damage(index_dir: Path, how: str) -> int:
+    """Spoil every file of the live index as a failing disk or a killed copy would."""
+    live = generations.read_current(Path(index_dir))
+    victims = [p for p in sorted(live.iterdir()) if p.suffix in (".toc", ".seg")]
+    for victim in victims:
+        data = victim.read_bytes()
+        if how == "truncated":
+            victim.write_bytes(data[: len(data) // 3])
+        elif how == "empty":
+            victim.write_bytes(b"")
+        else:
+            victim.write_bytes(b"\x00garbage\xff" * max(1, len(data) // 10))
+    return len(victims)
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "garbage"])
+def test_a_damaged_index_degrades_then_is_rebuilt(app, official, how):
+    sync_and_index(app)
+    assert official.get("/api/v1/search?q=một cửa").get_json()["total"] >= 1
+    assert _damage(app.config["SEARCH_INDEX_DIR"], how) >= 2
+    page = official.get("/search?q=một cửa")
+    assert page.status_code == 200
+    assert "Chỉ mục tìm kiếm đang được xây dựng lại" in page_text(page)
+    # A host whose pages work stays in rotation while its index is rebuilt: 200, never 503.
+    health = official.get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json()["checks"]["database"]["ok"] is True
+    for _ in range(100):
+        response = official.get("/api/v1/search?q=một cửa")
+        assert response.status_code == 200
+        if response.get_json()["total"]:
+            break
+        time.sleep(0.2)
+    assert response.get_json()["total"] >= 1
+    assert official.get("/healthz").get_json()["checks"]["search_index"]["ok"] is True
 
 
 def test_anonymous_api_call_is_refused_in_json(app, client):
