@@ -222,12 +222,20 @@ def set_module_published(module: Module, published: bool, author_id: int | None)
     )
 
 
+# What a restore leaves as it is: a restore brings back content, not publication.
+KEPT_ON_RESTORE = frozenset({"published"})
+
+
 def restore_module(module: Module, revision: ModuleRevision, author_id: int | None) -> SaveResult:
     """Make an earlier revision the current content again, as a new revision; commit."""
     _read_only(module)
     if revision.module_id != module.id:
         raise AuthoringError("Phiên bản này không thuộc chuyên đề đang sửa.")
-    meta = {k: revision.meta.get(k, v) for k, v in module_snapshot(module).items()}
+    # Restoring brings back what the module says; whether it is published stays as it is.
+    meta = {
+        k: v if k in KEPT_ON_RESTORE else revision.meta.get(k, v)
+        for k, v in module_snapshot(module).items()
+    }
     data = _clean_module(ModuleInput(**meta, body=revision.body_md))
     return _save_module(module, data, author_id, f"Khôi phục phiên bản {revision.version}")
 
@@ -341,7 +349,7 @@ def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | No
         title=revision.meta.get("title", current.title),
         minutes=int(revision.meta.get("minutes", current.minutes)),
         summary=revision.meta.get("summary", current.summary),
-        published=bool(revision.meta.get("published", current.published)),
+        published=current.published,  # KEPT_ON_RESTORE
         body=revision.body_md,
         slug=lesson.slug,
     )

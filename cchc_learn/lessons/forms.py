@@ -129,7 +129,10 @@ class ModuleForm(_ContentForm):
 
     def topic_list(self) -> list[str]:
         """The topics typed, split at commas."""
-        return [t.strip() for t in (self.topics.data or "").split(",") if t.strip()]
+        raw = self.topics.data or ""
+        if not isinstance(raw, str):  # a POST without the field keeps the module's own list
+            raw = ", ".join(raw)
+        return [t.strip() for t in raw.split(",") if t.strip()]
 
     def validate_topics(self, field) -> None:
         problem = schema.topics_problem(self.topic_list())

@@ -154,6 +154,41 @@ def test_restoring_a_revision_makes_a_new_revision_with_the_old_content(app, cli
     assert len(revisions(app)) == 3
 
 
+def test_restoring_keeps_the_lesson_and_module_published_as_they_are(app, client):
+    web_module(app, client)
+    draft = {**LESSON, "slug": "ky-thuat", "title": "Kỹ thuật trình bày", "published": ""}
+    # ky-thuat: v1 a draft, v2 published with new text. Restoring v1 keeps it published.
+    published = {**draft, "published": "y", "body": "Bản mới.\n"}
+    post(client, app, f"{BASE}/soan-thao/lessons/ky-thuat/edit", published)
+    first = revisions(app, "ky-thuat")[0]
+    page = client.get(f"{BASE}/soan-thao/lessons/ky-thuat/revisions/")
+    assert "Trạng thái xuất bản giữ nguyên" in page.get_data(as_text=True)
+    post(client, app, f"{BASE}/soan-thao/lessons/ky-thuat/revisions/{first.id}/restore")
+    restored = lesson(app, "ky-thuat")
+    assert (restored.version, restored.published, restored.body_md) == (3, True, LESSON["body"])
+    official = app.test_client()
+    make_user(app, "hocvien")
+    login(official, app, "hocvien")
+    module_page = page_text(official.get("/modules/soan-thao/"))
+    assert "Kỹ thuật trình bày" in module_page and "2 bài học" in module_page
+    assert official.get("/modules/soan-thao/ky-thuat").status_code == 200
+    # the-thuc: v1 published, v2 withdrawn. Restoring v1 keeps it a draft.
+    withdrawn = {**LESSON, "published": "", "body": "Nháp.\n"}
+    post(client, app, f"{BASE}/soan-thao/lessons/the-thuc/edit", withdrawn)
+    first = revisions(app)[0]
+    post(client, app, f"{BASE}/soan-thao/lessons/the-thuc/revisions/{first.id}/restore")
+    assert (lesson(app).version, lesson(app).published) == (3, False)
+    # A module withdrawn after v1 stays withdrawn when v1 is restored.
+    hidden = {"title": "Soạn thảo", "summary": "Tóm tắt.", "order": "3", "action": "save"}
+    post(client, app, f"{BASE}/soan-thao/edit", hidden)
+    with app.app_context():
+        first_module = db.session.scalar(select(ModuleRevision.id).order_by(ModuleRevision.id))
+    post(client, app, f"{BASE}/soan-thao/revisions/{first_module}/restore")
+    with app.app_context():
+        module = db.session.scalar(select(Module))
+        assert (module.title, module.version, module.published) == ("Soạn thảo văn bản", 3, False)
+
+
 def test_module_revisions_restore_too(app, client):
     web_module(app, client)
     post(
