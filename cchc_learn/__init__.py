@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _fill_paths(app)
 
-    from . import boundary, database, errors, security, timefmt
+    from . import boundary, database, errors, numbers, security, timefmt
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     boundary.init_app(app)
@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     timefmt.init_app(app)
+    numbers.init_app(app)
 
     from . import admin, audit, auth, content, demo, home, kb, lessons, org, quiz, search, tracking
 

@@ -14,6 +14,7 @@ from ..auth.models import User
 from ..errors import MESSAGES
 from ..extensions import db
 from ..formkit import upload_name
+from ..numbers import vi_count
 from ..org import importing
 from ..org.importing.results import ERROR
 from .choices import choice_list
@@ -111,7 +112,7 @@ def upload_too_large(_exc):
     title, message = MESSAGES[413]
     limits = _limits()
     if request.endpoint in ("admin.upload_import", "admin.confirm_import"):
-        rows = f"{limits['max_rows']:,}".replace(",", ".")
+        rows = vi_count(limits["max_rows"])
         message = (
             f"Tệp gửi lên vượt quá {limits['upload_mb']} MB nên không được nhận và không có gì "
             f"được ghi. Tệp nhập dữ liệu tối đa {limits['max_mb']} MB và {rows} dòng; "

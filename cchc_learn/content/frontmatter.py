@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from ..numbers import vi_count
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 20_000
 
@@ -56,7 +58,13 @@ def read_text(path: Path, shown: str) -> str:
         raise ContentError([Problem(shown, 1, f"không đọc được tệp ({exc.strerror})")]) from exc
     if size > MAX_FILE_BYTES:
         raise ContentError(
-            [Problem(shown, 1, f"tệp quá lớn ({size:,} byte; tối đa {MAX_FILE_BYTES:,} byte)")]
+            [
+                Problem(
+                    shown,
+                    1,
+                    f"tệp quá lớn ({vi_count(size)} byte; tối đa {vi_count(MAX_FILE_BYTES)} byte)",
+                )
+            ]
         )
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):

@@ -11,6 +11,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..kb.service import number_resolver
 from ..markup import MarkupInputTooLarge, Rendered, to_plain_text
+from ..numbers import vi_count
 from ..search.models import log_change
 from . import schema
 from .models import Lesson, LessonRevision, Module, ModuleRevision
@@ -86,8 +87,8 @@ def _check_body(body: str) -> str:
     body = schema.clean_body(body)
     if len(body) > schema.MAX_BODY:
         raise AuthoringError(
-            f"Nội dung quá dài: {len(body):,} ký tự, tối đa "
-            f"{schema.MAX_BODY:,} ký tự. Hãy chia thành nhiều bài.".replace(",", ".")
+            f"Nội dung quá dài: {vi_count(len(body))} ký tự, tối đa "
+            f"{vi_count(schema.MAX_BODY)} ký tự. Hãy chia thành nhiều bài."
         )
     return body
 

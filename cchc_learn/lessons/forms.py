@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..numbers import vi_count
 from . import schema
 
 try:
@@ -37,9 +38,7 @@ SLUG_MESSAGE = (
     "chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang, bắt đầu bằng chữ "
     "hoặc số, tối đa 80 ký tự."
 )
-BODY_MESSAGE = f"Nội dung: tối đa {schema.MAX_BODY:,} ký tự; hãy chia thành nhiều bài.".replace(
-    ",", "."
-)
+BODY_MESSAGE = f"Nội dung: tối đa {vi_count(schema.MAX_BODY)} ký tự; hãy chia thành nhiều bài."
 
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..numbers import vi_count
+
 MAX_INPUT_CHARS = 200_000
 """Longest Markdown text accepted, in characters (the longest real document has 88,000)."""
 
@@ -23,11 +25,6 @@ class MarkupInputTooLarge(ValueError):
     def __init__(self, message: str, line: int = 1) -> None:
         super().__init__(message)
         self.line = line
-
-
-def vi_count(number: int) -> str:
-    """Format an integer the Vietnamese way, with dots between thousands."""
-    return f"{number:,}".replace(",", ".")
 
 
 def check_length(text: object, limit: int, what: str) -> str:

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from ..numbers import vi_count
 from .formats.numbers import parse_decimal
 from .grading import MAX_TYPED, fold_text
 
@@ -66,9 +67,7 @@ def _read_one(slot: Slot, form: Form, problems: list[str]) -> tuple[bool, Any]:
         limit = MAX_TYPED if kind == "short_answer" else MAX_NUMBER_CHARS
         if len(value) > limit:
             problems.append(
-                f"Câu {number}: câu trả lời dài quá {limit:,} ký tự nên không được lưu.".replace(
-                    ",", "."
-                )
+                f"Câu {number}: câu trả lời dài quá {vi_count(limit)} ký tự nên không được lưu."
             )
             return False, None
         value = unicodedata.normalize("NFC", value).strip()

@@ -7,7 +7,16 @@ from datetime import timedelta
 
 import pytest
 from helpers import csrf_token, login, make_user, page_text, post
-from quizapp_support import answer_form, attempt_row, local, make_bank, make_quiz, rows, start
+from quizapp_support import (
+    RIGHT,
+    answer_form,
+    attempt_row,
+    local,
+    make_bank,
+    make_quiz,
+    rows,
+    start,
+)
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -281,3 +290,16 @@ def test_the_database_refuses_a_second_open_attempt(app, official):
     # A closed attempt does not count: the next one may open.
     post(official, app, f"/quizzes/attempts/{attempt_id}", {"action": "submit"})
     assert start(official, app) != attempt_id
+
+
+def test_scores_are_shown_with_at_most_two_decimals(app, official):
+    attempt_id = start(official, app)
+    left, right = next(iter(RIGHT["q-match"].items()))
+    form = answer_form(rows(app, attempt_id), {"q-match": {left: right}})  # one pair of three
+    post(official, app, f"/quizzes/attempts/{attempt_id}", dict(form, action="submit"))
+    text = page_text(official.get(f"/quizzes/attempts/{attempt_id}/result"))
+    assert "5,33/6 điểm" in text and "0,33/1 điểm" in text
+    assert "0,333" not in text and "5,333" not in text
+    with app.app_context():
+        stored = db.session.get(Attempt, attempt_id).score
+    assert abs(stored - (5 + 1 / 3)) < 1e-9  # exact value kept

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from ...numbers import vi_count
 from . import workbook
 from .cells import clean
 from .results import FileRejected
@@ -154,8 +155,8 @@ def _build_table(rows: Iterable[RawRow], max_rows: int) -> Table:
             continue
         if len(body) >= max_rows:
             raise FileRejected(
-                f"Tệp có hơn {max_rows:,} dòng dữ liệu (giới hạn mỗi lần nhập). ".replace(",", ".")
-                + "Hãy chia thành nhiều tệp."
+                f"Tệp có hơn {vi_count(max_rows)} dòng dữ liệu (giới hạn mỗi lần nhập). "
+                "Hãy chia thành nhiều tệp."
             )
         body.append(SheetRow(number, cells, problems))
     if header is None:

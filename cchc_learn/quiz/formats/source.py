@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...numbers import vi_count
 from ..items import bad_control_char
 from .errors import Problem, Problems, QuestionFormatError
 
@@ -25,7 +26,7 @@ def decode_bank(data: bytes, path: str) -> str:
 def source_lines(text: str, problems: Problems) -> list[str]:
     """Return the lines of text, recording oversize files and control characters."""
     if len(text) > MAX_BANK_CHARS:
-        problems.add(None, f"tệp quá lớn (tối đa {MAX_BANK_CHARS:,} ký tự)".replace(",", "."))
+        problems.add(None, f"tệp quá lớn (tối đa {vi_count(MAX_BANK_CHARS)} ký tự)")
         return []
     text = text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
     # str.splitlines() would also break on U+2028, U+0085 and friends, shifting line numbers.
