@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..access import signed_in
 from ..clock import utcnow
 from ..extensions import db
+from ..lessons.service import get_module
 from ..timefmt import vn_datetime
 from . import attempts, quiz_service, review
 from .errors import QuizError
@@ -77,6 +78,7 @@ def show(quiz_slug: str):
         standing=standing,
         attempts=mine,
         blocker=_start_blocker(quiz, standing),
+        module=get_module(quiz.module_slug) if quiz.module_slug else None,
         form=ActionForm(),
     )
 

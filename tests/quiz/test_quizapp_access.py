@@ -8,6 +8,8 @@ from helpers import csrf_token, login, make_user, page_text, post
 from quizapp_support import answer_form, attempt_row, make_bank, make_quiz, rows, snapshot, start
 
 from cchc_learn.access import rule_for
+from cchc_learn.database import declare_write
+from cchc_learn.lessons import authoring
 
 
 def test_an_official_can_neither_see_nor_post_to_anothers_attempt(app, client):
@@ -160,3 +162,27 @@ def test_the_attempt_page_never_tells_which_option_is_right(app, client, clock):
         headers={"X-CSRFToken": csrf_token(client, app)},
     )
     assert set(autosaved.json) == {"saved", "saved_at", "problems"}
+
+
+def test_the_quiz_page_names_its_module_by_title(app, client):
+    make_bank(app)
+    with app.app_context():
+        declare_write()
+        module = authoring.ModuleInput(
+            title="Chỉ số đánh giá CCHC",
+            summary="PAR-INDEX và SIPAS.",
+            topics=[],
+            order=1,
+            audience=[],
+            published=True,
+            body="",
+            slug="chi-so-danh-gia",
+        )
+        authoring.create_module(module, None)
+    make_quiz(app, module="chi-so-danh-gia")
+    make_user(app, "hocvien")
+    login(client, app, "hocvien")
+    page = client.get("/quizzes/kiem-tra-thu")
+    assert "Chuyên đề Chỉ số đánh giá CCHC" in page_text(page)
+    assert 'href="/modules/chi-so-danh-gia/"' in page.get_data(as_text=True)
+    assert "chi-so-danh-gia" not in page_text(page)
