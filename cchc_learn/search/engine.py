@@ -59,6 +59,9 @@ TOO_LONG = (
     f"Nội dung tìm kiếm quá dài: chỉ {MAX_QUERY_CHARS} ký tự và {MAX_WORDS} từ đầu tiên được dùng."
 )
 _EXPECTED_FIELDS = frozenset(build_schema().names())
+# Opening reads the table of contents, then the segments it names: a concurrent merge can
+# remove one in between, so opening is tried again this many times in all.
+_OPEN_TRIES = 4
 # What a damaged (truncated, emptied, overwritten) segment raises when its data is read:
 # Whoosh decodes raw bytes with struct, zlib, pickle and its own varints.
 _READ_ERRORS = (
@@ -311,15 +314,27 @@ class SearchIndex:
                 pass
         self._drop_snapshot()
         with _abandoned_files_closed() as failures:
-            try:
-                ix = whoosh_index.open_dir(str(directory))
-                missing = _EXPECTED_FIELDS - set(ix.schema.names())
-                reason = "cấu trúc chỉ mục đã cũ" if missing else ""
-                snapshot = None if missing else IndexSnapshot(ix, directory, self.posting_budget)
-            except Exception as exc:  # noqa: BLE001 - any failure to open means "rebuild"
-                reason = f"không mở được: {exc!r}"
-                failures.append(reason)
-                snapshot = None
+            for attempt in range(_OPEN_TRIES):
+                try:
+                    ix = whoosh_index.open_dir(str(directory))
+                    missing = _EXPECTED_FIELDS - set(ix.schema.names())
+                    reason = "cấu trúc chỉ mục đã cũ" if missing else ""
+                    snapshot = (
+                        None if missing else IndexSnapshot(ix, directory, self.posting_budget)
+                    )
+                except FileNotFoundError as exc:
+                    # Another writer merged segments between reading the table of contents
+                    # and opening them: the next read sees its new table of contents.
+                    reason = f"không mở được: {exc!r}"
+                    failures.append(reason)
+                    snapshot = None
+                    if attempt + 1 < _OPEN_TRIES:
+                        continue
+                except Exception as exc:  # noqa: BLE001 - any failure to open means "rebuild"
+                    reason = f"không mở được: {exc!r}"
+                    failures.append(reason)
+                    snapshot = None
+                break
         if snapshot is None:
             raise IndexUnavailable(directory, reason)
         self._snapshot = snapshot
