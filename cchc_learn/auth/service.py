@@ -92,6 +92,7 @@ def get_by_username(username: str) -> User | None:
 def authenticate(username: str, password: str, ip: str) -> SignIn:
     """Check a username and password, applying throttling; the caller commits."""
     name = normalise_username(username)[:64]
+    throttle.hold_account(name)
     if throttle.is_blocked(name, ip):
         raise LoginThrottled(
             "Đăng nhập tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau ít phút."
@@ -324,6 +325,7 @@ def enable_totp(user: User, secret: str, code: str) -> None:
 
 def verify_totp(user: User, code: str, ip: str) -> None:
     """Check a sign-in code; a code is accepted once (no replay)."""
+    throttle.hold_account(user.username)
     if throttle.is_blocked(user.username, ip):
         raise LoginThrottled(
             "Đăng nhập tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau ít phút."

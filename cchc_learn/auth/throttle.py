@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from ..clock import utcnow
 from ..extensions import db
@@ -21,8 +21,28 @@ def _window_start() -> datetime:
     return utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
 
 
+def hold_account(username: str) -> None:
+    """Make this transaction the only sign-in check of the account until it ends.
+
+    Counting failures and then adding one is a read followed by a write: without this,
+    twenty simultaneous wrong passwords on PostgreSQL all counted the same few failures and
+    got more checks than the limit. A transaction-scoped advisory lock on the account name
+    puts them in line (different accounts never wait for each other). SQLite needs nothing:
+    every writing transaction there takes the database's write lock first.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 7041))"),
+            {"name": username},
+        )
+
+
 def is_blocked(username: str, ip: str) -> bool:
-    """Tell whether sign-in for this account or from this address is paused."""
+    """Tell whether sign-in for this account or from this address is paused.
+
+    Call :func:`hold_account` first in the same transaction, so the answer stays true until
+    this attempt's failure, if any, is recorded and committed.
+    """
     since = _window_start()
     per_account = db.session.scalar(
         select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)

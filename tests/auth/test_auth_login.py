@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import PASSWORD, get_user, login, make_user, page_text, post
+import threading
+
+from helpers import PASSWORD, csrf_token, get_user, login, make_user, page_text, post
 
 from cchc_learn.auth.models import LoginFailure, User
 from cchc_learn.extensions import db
@@ -34,6 +36,32 @@ def test_account_locks_after_repeated_failures_even_with_right_password(app, cli
     response = login(client, app, "hocvien", PASSWORD)
     assert response.status_code == 401
     assert "tạm thời bị khóa" in page_text(response)
+
+
+def test_simultaneous_wrong_passwords_get_no_more_checks_than_the_limit(app):
+    make_user(app, "hocvien")
+    limit = app.config["LOGIN_ACCOUNT_MAX_FAILURES"]
+    clients = [app.test_client() for _ in range(20)]
+    for c in clients:
+        csrf_token(c, app)  # each session has its token before the race starts
+    barrier = threading.Barrier(len(clients))
+    answers: list[str] = []
+
+    def attempt(c):
+        barrier.wait()
+        answers.append(page_text(login(c, app, "hocvien", "sai-mat-khau-roi")))
+
+    threads = [threading.Thread(target=attempt, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    checked = sum("Tên đăng nhập hoặc mật khẩu không đúng" in a for a in answers)
+    paused = sum("tạm thời bị khóa" in a for a in answers)
+    assert (checked, paused) == (limit, len(clients) - limit)
+    with app.app_context():
+        failures = db.session.scalars(db.select(LoginFailure.username)).all()
+    assert failures == ["hocvien"] * limit
 
 
 def test_one_nat_address_does_not_lock_out_colleagues(app, client):
