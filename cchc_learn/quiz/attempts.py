@@ -156,6 +156,9 @@ class SaveOutcome:
     recorded: bool
     problems: list[str] = field(default_factory=list)
     saved_at: datetime | None = None
+    # Why nothing was recorded: the deadline passed (True), or another request of the same
+    # official submitted the attempt first (False: it is graded like theirs).
+    late: bool = False
 
 
 def _claim(attempt: Attempt, at: datetime, values: dict[str, Any]) -> bool:
@@ -176,11 +179,13 @@ def _write(attempt: Attempt, responses: dict[int, Any], at: datetime) -> None:
             row.autosaved_at = at
 
 
-def _close_late(attempt: Attempt) -> None:
+def _close_late(attempt: Attempt) -> bool:
+    """Close an attempt a request could not claim; True when its deadline closed it."""
     db.session.rollback()
     sweep(attempt_id=attempt.id, at=utcnow())
     db.session.commit()
     db.session.refresh(attempt)
+    return attempt.status != SUBMITTED
 
 
 def save_answers(attempt: Attempt, form: Form) -> SaveOutcome:
@@ -188,8 +193,7 @@ def save_answers(attempt: Attempt, form: Form) -> SaveOutcome:
     responses, problems = read_responses(attempt.items, form)
     at = utcnow()
     if not _claim(attempt, at, {"last_saved_at": at}):
-        _close_late(attempt)
-        return SaveOutcome(recorded=False, problems=problems)
+        return SaveOutcome(recorded=False, problems=problems, late=_close_late(attempt))
     _write(attempt, responses, at)
     db.session.commit()
     return SaveOutcome(recorded=True, problems=problems, saved_at=at)
@@ -204,8 +208,7 @@ def submit(attempt: Attempt, form: Form | None = None) -> SaveOutcome:
     responses, problems = read_responses(attempt.items, form) if form is not None else ({}, [])
     at = utcnow()
     if not _claim(attempt, at, {"status": SUBMITTED, "submitted_at": at, "last_saved_at": at}):
-        _close_late(attempt)
-        return SaveOutcome(recorded=False, problems=problems)
+        return SaveOutcome(recorded=False, problems=problems, late=_close_late(attempt))
     _write(attempt, responses, at)
     db.session.flush()
     grade_attempt(attempt)

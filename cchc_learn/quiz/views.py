@@ -22,6 +22,7 @@ LATE = (
     "Đã hết giờ làm bài: câu trả lời gửi sau hạn nộp không được ghi nhận; "
     "bài được chấm theo các câu đã lưu trước hạn."
 )
+ALREADY_SUBMITTED = "Bài này đã được nộp và chấm; câu trả lời gửi thêm không được ghi nhận."
 
 
 def _quiz(slug: str) -> Quiz:
@@ -126,12 +127,14 @@ def save_answers(attempt_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     if not attempt.is_open:
-        flash("Bài này đã được nộp và chấm; câu trả lời gửi thêm không được ghi nhận.", "info")
+        flash(ALREADY_SUBMITTED, "info")
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     if request.form.get("action") == "submit":
         outcome = attempts.submit(attempt, request.form)
-        if not outcome.recorded:
+        if outcome.late:
             flash(LATE, "warning")
+        # A submit that lost a race with another of the official's own submits sees the
+        # graded result like the winner: the attempt was submitted, not closed by time.
         for problem in outcome.problems:
             flash(problem, "warning")
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
@@ -139,7 +142,7 @@ def save_answers(attempt_id: int):
     for problem in outcome.problems:
         flash(problem, "warning")
     if not outcome.recorded:
-        flash(LATE, "warning")
+        flash(LATE if outcome.late else ALREADY_SUBMITTED, "warning" if outcome.late else "info")
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     flash(f"Đã lưu câu trả lời lúc {vn_datetime(outcome.saved_at)}.", "success")
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
@@ -156,7 +159,8 @@ def autosave(attempt_id: int):
         ), 409
     outcome = attempts.save_answers(attempt, request.form)
     if not outcome.recorded:
-        return jsonify(saved=False, closed=True, message=LATE, result_url=result_url), 409
+        message = LATE if outcome.late else "Bài đã được nộp."
+        return jsonify(saved=False, closed=True, message=message, result_url=result_url), 409
     return jsonify(saved=True, saved_at=vn_datetime(outcome.saved_at), problems=outcome.problems)
 
 

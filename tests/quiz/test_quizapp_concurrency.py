@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from helpers import login, make_user, post
+from helpers import login, make_user, page_text, post
 from quizapp_support import answer_form, attempt_row, make_bank, make_quiz, rows, start
 from sqlalchemy import func, select
 
@@ -93,5 +93,24 @@ def test_a_late_submit_racing_the_sweeper_is_graded_once(app, clock):
     attempt = attempt_row(app, attempt_id)
     # Whoever closed it graded what was saved before the deadline, once.
     assert (attempt.status, attempt.score) == ("expired", 6.0)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AttemptChoice)) == 4
+
+
+def test_twenty_racing_submits_without_a_time_limit_all_see_the_graded_result(app):
+    make_bank(app)
+    make_quiz(app, time_limit=None)
+    clients = sessions(app, 20)
+    attempt_id = start(clients[0], app)
+    form = dict(answer_form(rows(app, attempt_id)), action="submit")
+    url = f"/quizzes/attempts/{attempt_id}"
+    responses = race([lambda c=c: post(c, app, url, form) for c in clients])
+    assert {r.location for r in responses} == {f"{url}/result"}
+    for client in clients:
+        text = page_text(client.get(f"{url}/result"))
+        assert "6/6 điểm" in text
+        assert "Đã hết giờ" not in text
+    attempt = attempt_row(app, attempt_id)
+    assert (attempt.status, attempt.score) == ("submitted", 6.0)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AttemptChoice)) == 4
