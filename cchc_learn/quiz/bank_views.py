@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import roles_required
+from ..boundary import page_number
 from ..errors import MESSAGES
 from ..extensions import db
 from ..formkit import upload_name
@@ -156,6 +157,19 @@ def upload_bank():
         ), (200 if result.ok else 422)
     status = 400 if request.method == "POST" else 200
     return render_template("quiz/manage/import_form.html", form=form), status
+
+
+@bp.route("/manage/import/<import_token>")
+@roles_required(*EDITORS)
+def import_preview(import_token: str):
+    try:
+        result = imports.preview_page(import_token, current_user.id, page_number())
+    except imports.UploadMissing as exc:
+        title = MESSAGES[404][0]
+        return render_template("errors/error.html", status=404, title=title, message=str(exc)), 404
+    return render_template(
+        "quiz/manage/import_preview.html", result=result, confirm_form=ActionForm()
+    ), (200 if result.ok else 422)
 
 
 @bp.route("/manage/import/<import_token>/confirm", methods=["POST"])

@@ -29,6 +29,8 @@ from .rendering import RenderError, render_item
 
 TTL = timedelta(hours=2)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Questions shown on one page of a preview; every question is still checked and rendered.
+PREVIEW_PAGE = 100
 
 
 class UploadMissing(QuizError):
@@ -45,6 +47,9 @@ class ImportPreview:
     plan: dict[str, list[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     token: str | None = None
+    total: int = 0  # questions in the file; `items` holds the current page of them
+    page: int = 1
+    per_page: int = PREVIEW_PAGE
 
     @property
     def ok(self) -> bool:
@@ -79,16 +84,8 @@ def preview_upload(
     if parsed is None or result.problems:
         db.session.rollback()
         return result
-    resolver = doc_resolver()
-    try:
-        result.items = [
-            (key, item_to_json(item), render_item(item, resolver))
-            for key, item in keyed_items(parsed.items)
-        ]
-    except RenderError as exc:
-        result.problems = [f"{filename}: {exc}"]
+    if not _fill_page(result, parsed, 1):
         return result
-    result.plan = plan_import(slug, parsed)
     db.session.execute(delete(BankImport).where(BankImport.created_at < utcnow() - TTL))
     upload = BankImport(
         token=secrets.token_urlsafe(32),
@@ -103,6 +100,50 @@ def preview_upload(
     db.session.add(upload)
     db.session.commit()
     result.token = upload.token
+    return result
+
+
+def _fill_page(result: ImportPreview, parsed: ParsedBank, page: int) -> bool:
+    """Render every question (one that cannot be shown is a problem), keep one page of them."""
+    resolver = doc_resolver()
+    keyed = keyed_items(parsed.items)
+    result.total = len(keyed)
+    pages = max(1, -(-result.total // PREVIEW_PAGE))
+    result.page = min(max(page, 1), pages)
+    first = (result.page - 1) * PREVIEW_PAGE
+    shown = []
+    try:
+        for position, (key, item) in enumerate(keyed):
+            rendered = render_item(item, resolver)
+            if first <= position < first + PREVIEW_PAGE:
+                shown.append((key, item_to_json(item), rendered))
+    except RenderError as exc:
+        result.problems = [f"{result.filename}: {exc}"]
+        return False
+    result.items = shown
+    result.plan = plan_import(result.bank_slug, parsed)
+    return True
+
+
+def preview_page(token: str, uploader_id: int, page: int) -> ImportPreview:
+    """Another page of a kept upload's preview, parsed again from the stored copy."""
+    upload = db.session.scalar(
+        select(BankImport).where(
+            BankImport.token == token[:64],
+            BankImport.uploader_id == uploader_id,
+            BankImport.status != "committed",
+        )
+    )
+    if upload is None or upload.created_at < utcnow() - TTL:
+        raise UploadMissing(
+            "Không còn bản xem trước này (đã quá hạn, đã nhập hoặc không phải của bạn). "
+            "Hãy tải tệp lên lại."
+        )
+    result = ImportPreview(filename=upload.filename, bank_slug=upload.bank_slug, token=token)
+    parsed, result.problems = _parse(upload.content, upload.filename, upload.bank_slug)
+    if parsed is not None and not result.problems:
+        _fill_page(result, parsed, page)
+    db.session.rollback()
     return result
 
 

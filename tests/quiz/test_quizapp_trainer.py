@@ -6,10 +6,12 @@ import html
 import io
 
 import pytest
-from helpers import login, make_user, post
+from helpers import csrf_token, login, make_user, post
 from helpers import page_text as raw_text
 from quizapp_support import BANK_MD, make_bank, make_quiz, snapshot
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
@@ -258,3 +260,47 @@ def test_a_file_sourced_quiz_is_read_only(app, trainer):
     before = snapshot(app)
     post(trainer, app, url, dict(QUIZ_FORM, title="Không được đổi"))
     assert snapshot(app) == before
+
+
+def test_a_file_over_the_question_limit_is_refused_quickly_and_writes_nothing(app, trainer):
+    # 100,000 one-line questions, about 4 MB: under the 5 MB cap, over the question limit.
+    text = "\n\n".join(f"Câu {i} đúng không? {{T}}" for i in range(100_000))
+    assert len(text.encode()) < 5 * 1024 * 1024
+    # The body is encoded here: the test client would spool it to a file it never closes.
+    fields = {
+        "bank": "thu-nghiem",
+        "csrf_token": csrf_token(trainer, app),
+        "file": FileStorage(io.BytesIO(text.encode()), filename="rat-nhieu.gift"),
+    }
+    boundary, body = encode_multipart(fields)
+    response = trainer.post(
+        "/quizzes/manage/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 422
+    assert "rat-nhieu.gift:10001: tệp có hơn 5.000 câu hỏi" in page_text(response)
+    assert count(app, BankImport) == 0 and count(app, Bank) == 0
+
+
+def test_a_large_preview_is_shown_a_page_at_a_time(app, trainer):
+    text = "\n\n".join(f"::C{i:03d}:: Câu số {i} đúng không? {{T}}" for i in range(250))
+    data = {"file": (io.BytesIO(text.encode()), "dai.gift"), "bank": "thu-nghiem"}
+    preview = post(trainer, app, "/quizzes/manage/import", data)
+    first = page_text(preview)
+    assert "Câu 1–100 trên 250 câu hỏi của tệp" in first
+    assert "Xác nhận nhập 250 câu hỏi" in first
+    assert "Câu số 99 đúng" in first and "Câu số 100 đúng" not in first
+    with app.app_context():
+        token = db.session.scalar(select(BankImport.token))
+    last = trainer.get(f"/quizzes/manage/import/{token}?page=3")
+    assert last.status_code == 200
+    assert "Câu 201–250 trên 250" in page_text(last) and "Câu số 249 đúng" in page_text(last)
+    assert "Trang 3 / 3" in page_text(last)
+    other = app.test_client()
+    make_user(app, "giangvien2", roles=("trainer",))
+    login(other, app, "giangvien2")
+    assert other.get(f"/quizzes/manage/import/{token}").status_code == 404
+    done = post(trainer, app, f"/quizzes/manage/import/{token}/confirm")
+    assert done.status_code == 302 and count(app, BankItem) == 250
+    assert trainer.get(f"/quizzes/manage/import/{token}").status_code == 404

@@ -99,6 +99,40 @@ def _quiz(app, world) -> tuple[str, str, int, int]:
         return "kiem-tra-mau", bank.slug, bank.items[0].id, attempt_id
 
 
+def _kept_upload(app, world) -> str:
+    """The token of a kept bank upload of an account outside the walk (404 to everyone)."""
+    import hashlib
+
+    from helpers import make_user
+
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.quiz.models import BankImport
+
+    with app.app_context():
+        token = db.session.scalar(db.select(BankImport.token))
+        db.session.rollback()
+    if token is None:
+        owner = make_user(app, "nguoi-tai-tep-mau", roles=("trainer",))
+        with app.app_context():
+            declare_write()
+            data = "## Câu mẫu?\n- [x] Có\n- [ ] Không\n".encode()
+            token = "tep-tai-len-mau"
+            db.session.add(
+                BankImport(
+                    token=token,
+                    uploader_id=owner,
+                    filename="mau.md",
+                    fmt="md",
+                    bank_slug="ngan-hang-tai-len",
+                    content=data,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                )
+            )
+            db.session.commit()
+    return token
+
+
 def _lesson_module(app, world) -> dict[str, object]:
     """A published web-authored module with a lesson, an image and a revision of each."""
     from cchc_learn.database import declare_write
@@ -156,6 +190,7 @@ SAMPLES: dict[str, Sampler] = {
     "attempt_id": lambda app, world: _quiz(app, world)[3],
     # A POST-only route, refused (CSRF, role) before the upload is looked up: any token will do.
     "quiz.confirm_import:import_token": lambda app, world: "tep-nhap-mau",
+    "quiz.import_preview:import_token": _kept_upload,
     "module": lambda app, world: _lesson_module(app, world)["module"],
     "lesson": lambda app, world: _lesson_module(app, world)["lesson"],
     "lessons.asset:name": lambda app, world: _lesson_module(app, world)["name"],
@@ -198,6 +233,8 @@ SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {
     # The sampled attempt belongs to an account outside the walk: to everyone else it is 404.
     ("quiz.attempt", "signed_in"): (404, None),
     ("quiz.result", "signed_in"): (404, None),
+    # The sampled upload is kept for an account outside the walk: other editors get 404.
+    ("quiz.import_preview", "signed_in"): (404, None),
 }
 
 # Tables a GET request may write by design (for example access events), with the reason.

@@ -166,7 +166,9 @@ def allowed(app: Flask, rule: Rule, who: str) -> bool:
 def expected_get(app: Flask, rule: Rule, who: str) -> tuple[int, str | None]:
     """The status (and redirect target prefix) a GET of rule should give who."""
     kind = ANONYMOUS if who == ANONYMOUS else "signed_in"
-    if (rule.endpoint, kind) in SPECIAL_GET:
+    # An exception describes what the users the route's rule lets in get; the rest are
+    # refused by the rule as usual.
+    if (rule.endpoint, kind) in SPECIAL_GET and allowed(app, rule, who):
         return SPECIAL_GET[(rule.endpoint, kind)]
     if allowed(app, rule, who):
         return 200, None

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...numbers import vi_count
 from ..items import Item
 from .errors import Problems
+
+# Most questions one bank file may hold: real banks have tens to hundreds, and every accepted
+# file must be parsed, checked and previewed well inside a web worker's timeout.
+MAX_ITEMS = 5_000
+TOO_MANY_ITEMS = (
+    f"tệp có hơn {vi_count(MAX_ITEMS)} câu hỏi (giới hạn một tệp); hãy chia thành nhiều tệp"
+)
 
 
 @dataclass

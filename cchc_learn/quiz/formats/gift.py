@@ -26,7 +26,7 @@ from ..items import (
     validate_item,
 )
 from .attributes import meta_value
-from .bank import Bank, check_unique_ids
+from .bank import MAX_ITEMS, TOO_MANY_ITEMS, Bank, check_unique_ids
 from .entries import numeric_spec
 from .errors import Problems
 from .gift_text import mask, split_format, topic_from_category, unescape
@@ -46,6 +46,7 @@ def parse_gift(text: str, path: str = "<gift>") -> Bank:
     items: list[Item] = []
     topic = ""
     meta: dict[str, Any] = {}
+    questions = 0
     for first, block in _blocks(lines):
         body: list[str] = []
         for offset, line in enumerate(block):
@@ -61,6 +62,10 @@ def parse_gift(text: str, path: str = "<gift>") -> Bank:
         source = "\n".join(body)
         if not source.strip(BLANKS):
             continue
+        questions += 1
+        if questions > MAX_ITEMS:
+            problems.add(first + 1, TOO_MANY_ITEMS)
+            break
         item = _Question(source, first + 1, problems).read()
         if item is not None:
             _apply_meta(item, meta, topic, problems)

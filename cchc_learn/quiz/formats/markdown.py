@@ -24,7 +24,7 @@ from ..items import (
     validate_item,
 )
 from .attributes import parse_attribute_line
-from .bank import Bank, check_unique_ids
+from .bank import MAX_ITEMS, TOO_MANY_ITEMS, Bank, check_unique_ids
 from .entries import WEIGHT_SUFFIX, Entry, infer_type, numeric_spec, truth_value
 from .errors import Problems
 from .frontmatter import split_front_matter
@@ -50,6 +50,9 @@ def parse_markdown(text: str, path: str = "<markdown>") -> Bank:
     front, start = split_front_matter(lines, problems)
     items: list[Item] = []
     heading_rows = [i for i in range(start, len(lines)) if _HEADING.match(lines[i])]
+    if len(heading_rows) > MAX_ITEMS:
+        problems.add(heading_rows[MAX_ITEMS] + 1, TOO_MANY_ITEMS)
+        problems.raise_if_any()
     _check_preamble(lines, start, heading_rows[0] if heading_rows else len(lines), problems)
     for position, row in enumerate(heading_rows):
         end = heading_rows[position + 1] if position + 1 < len(heading_rows) else len(lines)
