@@ -38,9 +38,10 @@ def init_app(app: Flask) -> None:
         uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
         app.config["SQLALCHEMY_DATABASE_URI"] = uri
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    busy_ms = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS") or SQLITE_BUSY_TIMEOUT_MS)
     if uri.startswith("sqlite"):
         connect_args = dict(options.get("connect_args") or {})
-        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        connect_args.setdefault("timeout", busy_ms / 1000)
         connect_args.setdefault("check_same_thread", False)
         options["connect_args"] = connect_args
     else:
@@ -51,7 +52,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            _tune_sqlite(engine)
+            _tune_sqlite(engine, busy_ms)
 
     @app.before_request
     def _declare_write_intent() -> None:
@@ -61,7 +62,7 @@ def init_app(app: Flask) -> None:
         declare_write(request.method not in SAFE_METHODS or getattr(view, "writes_on_get", False))
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, busy_ms: int) -> None:
     """WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE for writing transactions."""
 
     @event.listens_for(engine, "connect")
@@ -70,7 +71,7 @@ def _tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

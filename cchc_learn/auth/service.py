@@ -113,6 +113,14 @@ def mark_signed_in(user: User) -> None:
     user.last_login_at = utcnow()
 
 
+@dataclass
+class NewAccount:
+    """An account checked and with its password hashed, not yet in the database."""
+
+    user: User
+    password: str | None  # the generated password to hand over, when none was given
+
+
 def create_user(
     username: str,
     full_name: str,
@@ -124,6 +132,26 @@ def create_user(
     actor: User | None = None,
 ) -> tuple[User, str | None]:
     """Create an account; returns it and the generated password when none was given."""
+    account = prepare_account(
+        username, full_name, roles=roles, email=email, position=position, password=password
+    )
+    add_accounts([account], actor=actor)
+    return account.user, account.password
+
+
+def prepare_account(
+    username: str,
+    full_name: str,
+    *,
+    roles: set[str] | list[str] = ("official",),
+    email: str | None = None,
+    position: str | None = None,
+    password: str | None = None,
+) -> NewAccount:
+    """Check an account and hash its password, writing nothing (the slow part of creating it).
+
+    Only reads: a bulk import prepares every account before it takes a write lock.
+    """
     name = validate_username(username)
     full_name = (full_name or "").strip()
     if not full_name:
@@ -146,12 +174,23 @@ def create_user(
         must_change_password=generated is not None,
     )
     user.set_roles(validate_roles(roles))
-    db.session.add(user)
+    return NewAccount(user, generated)
+
+
+def add_accounts(accounts: list[NewAccount], *, actor: User | None = None) -> None:
+    """Add prepared accounts in one flush, each with its audit entry (the caller commits)."""
+    db.session.add_all([account.user for account in accounts])
     db.session.flush()
-    record(
-        actor, "user.create", "user", user.id, f"Tạo tài khoản {name}", after=user_snapshot(user)
-    )
-    return user, generated
+    for account in accounts:
+        user = account.user
+        record(
+            actor,
+            "user.create",
+            "user",
+            user.id,
+            f"Tạo tài khoản {user.username}",
+            after=user_snapshot(user),
+        )
 
 
 def user_snapshot(user: User) -> dict:

@@ -278,3 +278,22 @@ def assign(
         after={"unit": unit.code if unit else None, "from": day.isoformat()},
     )
     return membership
+
+
+def place_new_accounts(
+    placements: list[tuple[User, Unit]], *, on: date | None = None, actor: User | None = None
+) -> None:
+    """Make accounts created in this transaction members of their units (what :func:`assign`
+    does for an account that has no membership yet, without looking for one)."""
+    day = on or local_today()
+    for user, unit in placements:
+        db.session.add(Membership(user=user, unit=unit, valid_from=day))
+        record(
+            actor,
+            "membership.change",
+            "user",
+            user.id,
+            f"Đổi đơn vị của {user.username}",
+            before={"unit": None},
+            after={"unit": unit.code, "from": day.isoformat()},
+        )

@@ -11,7 +11,7 @@ from .results import (
     PlannedRow,
     Problem,
 )
-from .service import apply, preview, run
+from .service import prepare, preview, run, write
 
 __all__ = [
     "KINDS",
@@ -22,11 +22,12 @@ __all__ = [
     "ImportResult",
     "PlannedRow",
     "Problem",
-    "apply",
     "confirm",
     "find",
+    "prepare",
     "preview",
     "purge_expired",
     "run",
     "stage",
+    "write",
 ]

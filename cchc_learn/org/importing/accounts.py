@@ -175,31 +175,49 @@ def _check_units(rows: list[PlannedRow], cmap: ColumnMap) -> None:
             )
 
 
-def create_accounts(
-    plan: ImportPlan, actor: User | None
-) -> tuple[list[str], list[tuple[str, str]]]:
-    """Create the plan's new accounts in their units; return usernames and (username, password)."""
+@dataclass
+class PreparedAccounts:
+    """The accounts a checked plan creates, hashed and ready to be written in one go."""
+
+    accounts: list[auth_service.NewAccount]
+    unit_codes: list[str | None]
+
+
+def prepare_accounts(plan: ImportPlan) -> PreparedAccounts:
+    """Hash the new accounts' passwords and build them, writing nothing (the slow part)."""
     rows = [r for r in plan.rows if r.status == CREATE]
-    units = units_by_code({r.record.unit_code for r in rows if r.record.unit_code})
-    created: list[str] = []
-    passwords: list[tuple[str, str]] = []
-    # create_user flushes each new account itself; letting every lookup in between flush too
-    # would triple the writes. The lookups only concern the account being made, which is
-    # already flushed, so skipping autoflush changes no answer.
+    accounts = []
+    # The plan already checked every name against the database; skipping autoflush keeps the
+    # existence check in prepare_account a plain read.
     with db.session.no_autoflush:
         for row in rows:
             record = row.record
-            user, password = auth_service.create_user(
-                record.username,
-                record.full_name,
-                roles=set(record.roles),
-                email=record.email,
-                position=record.position,
-                actor=actor,
+            accounts.append(
+                auth_service.prepare_account(
+                    record.username,
+                    record.full_name,
+                    roles=set(record.roles),
+                    email=record.email,
+                    position=record.position,
+                )
             )
-            if record.unit_code:
-                org_service.assign(user, units[record.unit_code.lower()], actor=actor)
-            created.append(user.username)
-            if password:
-                passwords.append((user.username, password))
+    return PreparedAccounts(accounts, [r.record.unit_code for r in rows])
+
+
+def create_accounts(
+    prepared: PreparedAccounts, actor: User | None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Write prepared accounts and their units in one flush; return usernames and passwords."""
+    units = units_by_code({code for code in prepared.unit_codes if code})
+    auth_service.add_accounts(prepared.accounts, actor=actor)
+    placements = []
+    for account, code in zip(prepared.accounts, prepared.unit_codes, strict=True):
+        if not code:
+            continue
+        if code.lower() not in units:
+            raise org_service.OrgError(f"không còn đơn vị mã {code}")
+        placements.append((account.user, units[code.lower()]))
+    org_service.place_new_accounts(placements, actor=actor)
+    created = [account.user.username for account in prepared.accounts]
+    passwords = [(a.user.username, a.password) for a in prepared.accounts if a.password]
     return created, passwords

@@ -14,7 +14,7 @@ from ...clock import utcnow
 from ...extensions import db
 from .models import COMMITTED, ImportBatch
 from .results import BatchAlreadyCommitted, BatchMissing, ImportPlan, ImportResult
-from .service import apply, preview
+from .service import prepare_unlocked, preview, write
 
 DEFAULT_TTL = timedelta(hours=2)
 
@@ -55,12 +55,32 @@ def stage(
 
 
 def confirm(token: str, uploader: User) -> tuple[ImportResult, ImportBatch]:
-    """Import a kept upload in one transaction; a second confirmation raises instead of acting."""
-    batch = db.session.scalar(
-        select(ImportBatch)
-        .where(ImportBatch.token == token, ImportBatch.uploader_id == uploader.id)
-        .with_for_update()  # a concurrent second confirmation waits here, then sees COMMITTED
+    """Import a kept upload in one transaction; a second confirmation raises instead of acting.
+
+    The file is checked and its accounts hashed before the writing transaction starts, so the
+    write lock (all of SQLite) is held only for the writes themselves.
+    """
+    batch = _usable(find(token, uploader), token)
+    prepared = prepare_unlocked(batch.kind, batch.filename, batch.content)
+    batch = _usable(
+        db.session.scalar(
+            select(ImportBatch)
+            .where(ImportBatch.token == token, ImportBatch.uploader_id == uploader.id)
+            .with_for_update()  # a concurrent second confirmation waits here, then sees COMMITTED
+        ),
+        token,
     )
+    result = write(prepared, actor=uploader, source="web", batch_id=batch.id)
+    batch.status = COMMITTED
+    batch.committed_at = utcnow()
+    batch.content = b""  # the file has done its job; keep only its digest
+    batch.result = {"created": len(result.created), "unchanged": result.unchanged}
+    db.session.commit()
+    return result, batch
+
+
+def _usable(batch: ImportBatch | None, token: str) -> ImportBatch:
+    """The batch if it can still be confirmed; otherwise roll back and say why not."""
     if batch is None or batch.created_at < utcnow() - batch_ttl():
         db.session.rollback()
         raise BatchMissing(token)
@@ -70,15 +90,7 @@ def confirm(token: str, uploader: User) -> tuple[ImportResult, ImportBatch]:
     if hashlib.sha256(batch.content).hexdigest() != batch.sha256:
         db.session.rollback()
         raise BatchMissing(token)
-    result = apply(
-        batch.kind, batch.filename, batch.content, actor=uploader, source="web", batch_id=batch.id
-    )
-    batch.status = COMMITTED
-    batch.committed_at = utcnow()
-    batch.content = b""  # the file has done its job; keep only its digest
-    batch.result = {"created": len(result.created), "unchanged": result.unchanged}
-    db.session.commit()
-    return result, batch
+    return batch
 
 
 def find(token: str, uploader: User) -> ImportBatch | None:
