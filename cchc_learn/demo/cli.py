@@ -40,6 +40,10 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
             click.echo(f"  {username:<12} {password}")
     else:
         click.echo("Tài khoản mẫu đã có từ lần chạy trước (mật khẩu không in lại).")
+    click.echo(
+        "Quên mật khẩu: chạy cchc-learn users reset-password TÊN-ĐĂNG-NHẬP để nhận "
+        "mật khẩu tạm thời mới (phải đổi ở lần đăng nhập tới)."
+    )
     click.echo(f"Đã thêm {result.units_created} đơn vị.")
     if no_serve:
         return
