@@ -48,9 +48,12 @@ def doc_resolver() -> Resolver:
 
 
 def item_key(item: Item) -> str:
-    """The stable key of an item: its id, or a digest of its type and stem when it has none."""
+    """The stable key of an item: its id, else its name (GIFT's ``::PAPI-1::``), else a digest
+    of its type and stem — so a named question edited elsewhere updates when imported again."""
     if item.id:
         return item.id
+    if item.title.strip():
+        return item.title.strip()[:90]  # room for keyed_items' "-2" within the 100-char key
     digest = hashlib.sha256(f"{item.type}\n{item.stem}".encode()).hexdigest()
     return f"h{digest[:15]}"
 

@@ -304,3 +304,28 @@ def test_a_large_preview_is_shown_a_page_at_a_time(app, trainer):
     done = post(trainer, app, f"/quizzes/manage/import/{token}/confirm")
     assert done.status_code == 302 and count(app, BankItem) == 250
     assert trainer.get(f"/quizzes/manage/import/{token}").status_code == 404
+
+
+def test_gift_names_and_tags_are_kept_and_shown(app, trainer):
+    gift = (
+        "// [tag:papi] [tag:chỉ số]\n"
+        "::PAPI-1:: PAPI đo gì? {=Quản trị và hành chính công ~Năng lực cạnh tranh}\n\n"
+        "::Câu SIPAS:: SIPAS đo sự hài lòng của người dân. {T}\n"
+    )
+    data = {"file": (io.BytesIO(gift.encode()), "papi.gift"), "bank": "papi"}
+    preview = post(trainer, app, "/quizzes/manage/import", data)
+    text = page_text(preview)
+    assert "PAPI-1 · single" in text and "#papi · #chỉ số" in text and "Câu SIPAS" in text
+    with app.app_context():
+        token = db.session.scalar(select(BankImport.token))
+    post(trainer, app, f"/quizzes/manage/import/{token}/confirm")
+    with app.app_context():
+        rows = db.session.execute(select(BankItem.key, BankItem.data)).all()
+    assert sorted(key for key, _ in rows) == ["Câu SIPAS", "PAPI-1"]
+    assert next(d for k, d in rows if k == "PAPI-1")["tags"] == ["papi", "chỉ số"]
+    bank_page = page_text(trainer.get("/quizzes/manage/banks/papi"))
+    assert "PAPI-1" in bank_page and "#chỉ số" in bank_page
+    # The same name with a new wording updates that question instead of adding another.
+    edited = gift.replace("PAPI đo gì?", "Chỉ số PAPI đo gì?")
+    data = {"file": (io.BytesIO(edited.encode()), "papi.gift"), "bank": "papi"}
+    assert "0 câu mới, 1 câu cập nhật" in page_text(post(trainer, app, "/quizzes/manage/import", data))
