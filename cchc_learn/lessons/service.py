@@ -50,8 +50,11 @@ def lesson_url(lesson: Lesson) -> str:
     return f"/modules/{lesson.module.slug}/{lesson.slug}"
 
 
-def modules_with_progress(user_id: int) -> list[ModuleProgress]:
-    """Published modules in order, with the official's progress (three grouped queries in one)."""
+def modules_with_progress(user_id: int, *, include_empty: bool = False) -> list[ModuleProgress]:
+    """Published modules in order, with the official's progress (three grouped queries in one).
+
+    A module without a published lesson is left out, except for authors (include_empty).
+    """
     totals = (
         select(
             Lesson.module_id,
@@ -84,6 +87,7 @@ def modules_with_progress(user_id: int) -> list[ModuleProgress]:
     return [
         ModuleProgress(m, int(total), int(completed), int(minutes))
         for m, total, completed, minutes in rows
+        if total or include_empty
     ]
 
 

@@ -29,7 +29,7 @@ def _module_or_404(slug: str):
 @bp.route("/")
 @signed_in
 def index():
-    progress = service.modules_with_progress(current_user.id)
+    progress = service.modules_with_progress(current_user.id, include_empty=_drafts())
     return render_template("lessons/index.html", items=progress, can_author=_drafts())
 
 

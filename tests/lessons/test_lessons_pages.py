@@ -255,3 +255,29 @@ def test_lesson_and_module_urls_lead_to_their_pages(app, client):
         urls = module_url(lesson.module), lesson_url(lesson)
     assert urls == ("/modules/tong-quan/", "/modules/tong-quan/de-an-4599")
     assert "Đề án tăng cường năng lực" in page_text(client.get(urls[1]))
+
+
+def test_a_published_module_without_a_published_lesson_is_listed_to_authors_only(app, client):
+    from cchc_learn.database import declare_write
+    from cchc_learn.lessons import authoring
+
+    setup_site(app, client)
+    with app.app_context():
+        declare_write()
+        empty = authoring.ModuleInput(
+            title="Chuyên đề đang soạn",
+            summary="Chưa có bài nào công bố.",
+            topics=[],
+            order=9,
+            audience=[],
+            published=True,
+            body="",
+            slug="dang-soan",
+        )
+        authoring.create_module(empty, None)
+    official = page_text(client.get("/modules/"))
+    assert "Tổng quan cải cách hành chính" in official and "Chuyên đề đang soạn" not in official
+    trainer = app.test_client()
+    make_user(app, "giangvien", roles=("trainer",))
+    login(trainer, app, "giangvien")
+    assert "Chuyên đề đang soạn" in page_text(trainer.get("/modules/"))
