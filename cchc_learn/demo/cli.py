@@ -47,7 +47,18 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
     click.echo(f"Đã thêm {result.units_created} đơn vị.")
     if no_serve:
         return
-    from werkzeug.serving import run_simple
-
     click.echo(f"\nMở http://{host}:{port}/ trong trình duyệt (Ctrl+C để dừng).")
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    serve(current_app._get_current_object(), host, port)
+
+
+def serve(app, host: str, port: int) -> None:
+    """Serve with Werkzeug's development server; its log has colours only on a terminal."""
+    import sys
+
+    from werkzeug import serving
+
+    if not sys.stderr.isatty():
+        # Werkzeug colours its request log with ANSI codes wherever it writes; a log written
+        # to a file (quickstart > quickstart.log) would be full of them.
+        serving._log_add_style = False
+    serving.run_simple(host, port, app, threaded=True, use_reloader=False)
