@@ -64,17 +64,24 @@ def fill(rule, values: dict) -> str:
 def sample_values(app) -> dict:
     make_bank(app)
     make_quiz(app)
-    make_user(app, "giangvien", roles=("trainer",))
+    trainer_id = make_user(app, "giangvien", roles=("trainer",))
     with app.app_context():
         from cchc_learn.extensions import db
+        from cchc_learn.quiz import imports
         from cchc_learn.quiz.models import BankItem
 
         item_id = db.session.scalar(db.select(BankItem.id))
+        declare_write()
+        # A preview kept for giangvien, so the preview page has something to show.
+        kept = imports.preview_upload(
+            "## Câu mới?\n= Đúng\n".encode(), "moi.md", "thu-nghiem-moi", "", trainer_id
+        )
+        declare_write(False)
     return {
         "bank_slug": "thu-nghiem",
         "quiz_slug": "kiem-tra-thu",
         "item_id": item_id,
-        "import_token": "khong-co",
+        "import_token": kept.token,
         "attempt_id": 1,
     }
 
