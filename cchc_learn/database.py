@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Flask, request
 from sqlalchemy import event
@@ -15,8 +18,39 @@ from .extensions import db
 # even under WAL), so writers take the write lock up front with BEGIN IMMEDIATE.
 _write_intent: ContextVar[bool] = ContextVar("cchc_write_intent", default=False)
 
+F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+_depth: ContextVar[int] = ContextVar("cchc_unit_of_work_depth", default=0)
+
+
+def transactional(func: F) -> F:
+    """Make a service function one unit of work: commit when it returns, roll back when it raises.
+
+    Views and commands call such a function and never commit themselves. Calls nest: only the
+    outermost transactional function commits or rolls back, so one service can build on
+    another and stay all-or-nothing.
+    """
+
+    @wraps(func)
+    def unit_of_work(*args: Any, **kwargs: Any) -> Any:
+        depth = _depth.get()
+        token = _depth.set(depth + 1)
+        try:
+            result = func(*args, **kwargs)
+            if depth == 0:
+                db.session.commit()
+            return result
+        except BaseException:
+            if depth == 0:
+                db.session.rollback()
+            raise
+        finally:
+            _depth.reset(token)
+
+    return unit_of_work  # type: ignore[return-value]
 
 
 def declare_write(value: bool = True) -> None:

@@ -9,10 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
-from cchc_learn.auth import service as auth_service
 from cchc_learn.auth.models import User
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
+from cchc_learn.org import accounts
 from cchc_learn.org import service as org_service
 
 PASSWORD = "Mat-khau-rat-dai-2025"
@@ -51,14 +51,18 @@ def make_user(
     """Create an account (unit given by code) in its own transaction; return its id."""
     with app.app_context():
         declare_write()
-        user, _ = auth_service.create_user(
-            username, full_name or f"Người dùng {username}", roles=list(roles), password=password
+        user, _ = accounts.create_account(
+            username,
+            full_name or f"Người dùng {username}",
+            unit_code=unit,
+            roles=list(roles),
+            password=password,
+            on=date(2025, 7, 1),
         )
-        user.must_change_password = must_change
-        user.active = active
-        if unit is not None:
-            org_service.assign(user, org_service.get_by_code(unit), on=date(2025, 7, 1))
-        db.session.commit()
+        if must_change or not active:
+            user.must_change_password = must_change
+            user.active = active
+            db.session.commit()
         return user.id
 
 

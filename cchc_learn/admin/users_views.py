@@ -6,10 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import ROLE_LABELS, roles_required
+from ..auth import admin as account_admin
 from ..auth import service as auth_service
 from ..auth.models import User
 from ..boundary import page_number
 from ..extensions import db
+from ..org import accounts
 from ..org import service as org_service
 from .choices import unit_choices
 from .forms import ActionForm, UserForm
@@ -53,10 +55,6 @@ def list_users():
     )
 
 
-def _unit_from_code(code: str | None):
-    return org_service.get_by_code(code) if code else None
-
-
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required("admin")
 def create_user():
@@ -67,22 +65,18 @@ def create_user():
     error = None
     if form.validate_on_submit():
         try:
-            user, password = auth_service.create_user(
+            user, password = accounts.create_account(
                 form.username.data,
                 form.full_name.data,
+                unit_code=form.unit.data,
                 roles=form.roles.data or [],
                 email=form.email.data,
                 position=form.position.data,
                 actor=_actor(),
             )
-            unit = _unit_from_code(form.unit.data)
-            if unit is not None:
-                org_service.assign(user, unit, actor=_actor())
         except (auth_service.AuthError, org_service.OrgError) as exc:
-            db.session.rollback()
             error = str(exc)
         else:
-            db.session.commit()
             return render_template(
                 "admin/password_issued.html", user=user, password=password, created=True
             )
@@ -103,22 +97,18 @@ def edit_user(user_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            auth_service.update_user(
+            accounts.update_account(
                 user,
                 full_name=form.full_name.data,
                 email=form.email.data,
                 position=form.position.data,
                 roles=form.roles.data or [],
+                unit_code=form.unit.data,
                 actor=_actor(),
             )
-            new_unit = _unit_from_code(form.unit.data)
-            if (membership.unit_id if membership else None) != (new_unit.id if new_unit else None):
-                org_service.assign(user, new_unit, actor=_actor())
         except (auth_service.AuthError, org_service.OrgError) as exc:
-            db.session.rollback()
             error = str(exc)
         else:
-            db.session.commit()
             flash(f"Đã lưu tài khoản {user.username}.", "success")
             return redirect(url_for("admin.list_users"))
     return render_template(
@@ -140,12 +130,10 @@ def set_user_active(user_id: int):
     user = _load_user(user_id)
     activate = request.form.get("active") == "1"
     try:
-        auth_service.set_active(user, activate, actor=_actor())
+        account_admin.set_active(user, activate, actor=_actor())
     except auth_service.AuthError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash(f"Đã {'mở khóa' if activate else 'khóa'} tài khoản {user.username}.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
@@ -157,8 +145,7 @@ def reset_user_password(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     user = _load_user(user_id)
-    password = auth_service.reset_password(user, actor=_actor())
-    db.session.commit()
+    password = account_admin.reset_password(user, actor=_actor())
     return render_template(
         "admin/password_issued.html", user=user, password=password, created=False
     )
@@ -171,7 +158,6 @@ def disable_user_totp(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     user = _load_user(user_id)
-    auth_service.disable_totp(user, actor=_actor())
-    db.session.commit()
+    account_admin.disable_totp(user, actor=_actor())
     flash(f"Đã tắt xác thực hai lớp của {user.username}.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

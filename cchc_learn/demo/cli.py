@@ -7,7 +7,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..database import declare_write
-from ..extensions import db
 from . import data
 
 
@@ -33,7 +32,6 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
         step()
     click.echo("· Tạo tỉnh mẫu và tài khoản mẫu…")
     result = data.create_demo()
-    db.session.commit()
     if result.passwords:
         click.echo("\nTài khoản mới tạo (mật khẩu chỉ in ra MỘT LẦN — hãy ghi lại):")
         for username, password in result.passwords.items():

@@ -8,6 +8,8 @@ from datetime import date
 
 from ..auth import service as auth_service
 from ..auth.passwords import generate_password
+from ..database import transactional
+from ..org import accounts
 from ..org import service as org_service
 from ..org.models import Unit
 
@@ -120,20 +122,22 @@ def _ensure_unit(code: str, name: str, level: str, parent: Unit | None) -> tuple
 def _ensure_user(username, full_name, roles, unit, position, password=None):
     if auth_service.get_by_username(username) is not None:
         return None
-    user, generated = auth_service.create_user(
+    _user, generated = accounts.create_account(
         username,
         full_name,
+        unit_code=unit.code,
         roles=roles,
         position=position,
         password=password,
         email=f"{username}@angiang.gov.vn.example",
+        on=TWO_LEVEL_FROM,
     )
-    org_service.assign(user, unit, on=TWO_LEVEL_FROM)
     return generated or password
 
 
+@transactional
 def create_demo(*, staff_password: str | None = None, seed: int = 4599) -> DemoResult:
-    """Create the demo province and accounts that do not exist yet; the caller commits."""
+    """Create the demo province and accounts that do not exist yet, as one unit of work."""
     created = 0
     province, new = _ensure_unit(*PROVINCE, None)
     created += new

@@ -11,3 +11,4 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(cli.units_cli)
     users_cli.add_command(cli.import_users_command, "import")
+    users_cli.add_command(cli.create_user_command, "create")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..auth.service import AuthError
 from ..database import declare_write
-from . import importing
+from . import accounts, importing, service
 from .importing.reading import too_large
 
 
@@ -117,3 +119,45 @@ def import_users_command(file: Path, dry_run: bool, passwords_out: Path | None) 
         click.echo("Mật khẩu tạm thời (chỉ in MỘT LẦN; người dùng phải đổi khi đăng nhập lần đầu):")
         for line in lines:
             click.echo(line)
+
+
+@click.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=["official"],
+    show_default=True,
+    help="official, moderator, trainer, admin; may repeat.",
+)
+@click.option("--unit", "unit_code", default=None, help="Mã đơn vị của tài khoản.")
+@click.option("--full-name", default=None, help="Họ và tên (mặc định: tên đăng nhập).")
+@click.option("--email", default=None)
+@click.option("--position", default=None, help="Chức danh.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Đọc mật khẩu từ đầu vào chuẩn (không bắt đổi ở lần đăng nhập đầu).",
+)
+@with_appcontext
+def create_user_command(username, roles, unit_code, full_name, email, position, password_stdin):
+    """Create an account and print its generated password once."""
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user, generated = accounts.create_account(
+            username,
+            full_name or username,
+            unit_code=unit_code,
+            roles=list(roles),
+            email=email,
+            position=position,
+            password=password,
+        )
+    except (AuthError, service.OrgError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Đã tạo tài khoản {user.username} ({', '.join(sorted(user.role_names))}).")
+    if generated:
+        click.echo(f"Mật khẩu tạm thời (đổi khi đăng nhập lần đầu): {generated}")
