@@ -25,7 +25,7 @@ from .attempt_grading import grade_attempt
 from .bank_service import stored_item
 from .drawing import draw, layout_for
 from .errors import QuizError
-from .models import EXPIRED, OPEN, SUBMITTED, Attempt, AttemptItem, Quiz
+from .models import EXPIRED, MANUAL_TYPES, OPEN, SUBMITTED, Attempt, AttemptItem, Quiz
 from .responses import Form, read_responses
 
 # Answers posted this long after the deadline still count: the page's clock, the network and
@@ -132,6 +132,7 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
                 rendered=row.rendered,
                 layout=layout_for(item, rng, quiz.shuffle_options),
                 max_points=1.0,
+                manual=row.type in MANUAL_TYPES,
             )
         )
     try:

@@ -26,7 +26,7 @@ from .errors import QuizError
 from .formats import QuestionFormatError, format_for_path, parse_bank
 from .formats.source import MAX_BANK_CHARS, decode_bank
 from .items import ChoiceItem, Item, ShortAnswer, TrueFalse
-from .models import Bank, Quiz
+from .models import Bank, Quiz, drawn_types
 from .quiz_loader import QuizSpec, draw_entry_lines, validate_quiz
 from .quiz_service import (
     Availability,
@@ -175,9 +175,9 @@ def _load_quiz(root: Path, path: Path, doc_exists, problems: list[str]) -> QuizS
     return spec
 
 
-def _browser_banks() -> Availability:
+def _browser_banks(essays: bool) -> Availability:
     try:
-        return database_availability(only_browser_banks=True)
+        return database_availability(only_browser_banks=True, essays=essays)
     except SQLAlchemyError:
         # `content check` may run before the database exists: the files alone are checked.
         db.session.rollback()
@@ -206,14 +206,19 @@ def load_quiz_content(
             continue
         seen[bank.slug] = _shown(root, path)
         content.banks.append(bank)
-    available = _browser_banks()
-    for bank in content.banks:
-        available[bank.slug] = Counter(topic_key(i.topic) for i in bank.items if i.auto_graded)
+    available: dict[bool, Availability] = {}
+    for essays in (False, True):
+        available[essays] = _browser_banks(essays)
+        types = drawn_types(essays)
+        for bank in content.banks:
+            available[essays][bank.slug] = Counter(
+                topic_key(i.topic) for i in bank.items if i.type in types
+            )
     for path in sorted((root / "quizzes").glob("*.md")):
         spec = _load_quiz(root, path, doc_exists, content.problems)
         if spec is None:
             continue
-        found = draw_problems(spec.draws, available)
+        found = draw_problems(spec.draws, available[spec.essays], essays=spec.essays)
         if found:
             content.problems += [f"{_shown(root, path)}:{line}: {m}" for line, m in found]
             continue

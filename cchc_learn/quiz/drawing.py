@@ -11,18 +11,18 @@ from sqlalchemy import select
 from ..extensions import db
 from .errors import QuizError
 from .items import ChoiceItem, Item, Matching, TrueFalse
-from .models import AUTO_GRADED_TYPES, Bank, BankItem, Quiz
+from .models import Bank, BankItem, Quiz, drawn_types
 from .quiz_service import topic_key
 
 
-def _candidates(bank: Bank) -> list[BankItem]:
+def _candidates(bank: Bank, types: tuple[str, ...]) -> list[BankItem]:
     return list(
         db.session.scalars(
             select(BankItem)
             .where(
                 BankItem.bank_id == bank.id,
                 BankItem.archived.is_(False),
-                BankItem.type.in_(AUTO_GRADED_TYPES),
+                BankItem.type.in_(types),
             )
             .order_by(BankItem.id)
         )
@@ -48,7 +48,9 @@ def draw(quiz: Quiz, rng: Random) -> list[BankItem]:
                 f"Bài kiểm tra chưa sẵn sàng: không còn ngân hàng câu hỏi {spec['bank']}. "
                 "Hãy báo cho giảng viên."
             )
-        pool = pools.setdefault(bank.slug, _candidates(bank))
+        if bank.slug not in pools:
+            pools[bank.slug] = _candidates(bank, drawn_types(quiz.essays))
+        pool = pools[bank.slug]
         topic = topic_key(spec.get("topic") or "")
         candidates = [
             row

@@ -14,10 +14,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..auth.models import User
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
@@ -30,6 +32,13 @@ REVIEW_POLICIES = {
     "never": "Không xem đáp án, chỉ xem điểm",
 }
 AUTO_GRADED_TYPES = ("single", "multiple", "true_false", "short_answer", "numerical", "matching")
+# Graded by a trainer; drawn only by quizzes that ask for them (`essays: true`).
+MANUAL_TYPES = ("essay",)
+
+
+def drawn_types(essays: bool) -> tuple[str, ...]:
+    """The item types a quiz draws: the auto-graded ones, and essays when it asks for them."""
+    return AUTO_GRADED_TYPES + MANUAL_TYPES if essays else AUTO_GRADED_TYPES
 
 
 class Bank(db.Model):
@@ -87,7 +96,7 @@ class BankItem(db.Model):
 
     @property
     def auto_graded(self) -> bool:
-        """Whether the server grades this item (essays and descriptions are never drawn)."""
+        """Whether the server grades this item (descriptions are never drawn)."""
         return self.type in AUTO_GRADED_TYPES
 
 
@@ -109,6 +118,7 @@ class Quiz(db.Model):
     review: Mapped[str] = mapped_column(String(20), default="immediately")
     shuffle_questions: Mapped[bool] = mapped_column(default=True)
     shuffle_options: Mapped[bool] = mapped_column(default=True)
+    essays: Mapped[bool] = mapped_column(default=False, server_default=false())
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
@@ -170,6 +180,7 @@ class Attempt(db.Model):
     passed: Mapped[bool | None] = mapped_column()
 
     quiz: Mapped[Quiz] = relationship()
+    user: Mapped[User] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )
@@ -194,6 +205,8 @@ class AttemptItem(db.Model):
     __table_args__ = (
         UniqueConstraint("attempt_id", "position", name="uq_quiz_attempt_item_attempt_position"),
         Index("ix_quiz_attempt_item_bank_item", "bank_item_id", "item_version"),
+        # The grading queue: answers a person grades that have no points yet.
+        Index("ix_quiz_attempt_item_manual_points", "manual", "points"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,8 +225,14 @@ class AttemptItem(db.Model):
     points: Mapped[float | None] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float, default=1.0)
     autosaved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Essays: graded by a person. Points stay None until then (a blank essay earns 0 at once).
+    manual: Mapped[bool] = mapped_column(default=False, server_default=false())
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    grader_comment: Mapped[str | None] = mapped_column(Text)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
+    graded_by: Mapped[User | None] = relationship()
 
 
 class AttemptChoice(db.Model):

@@ -23,6 +23,7 @@ ALLOWED_KEYS = (
     "review",
     "shuffle_questions",
     "shuffle_options",
+    "essays",
     "opens",
     "closes",
 )
@@ -70,6 +71,7 @@ class QuizSpec:
     review: str = "immediately"
     shuffle_questions: bool = True
     shuffle_options: bool = True
+    essays: bool = False  # draw essays too (graded by a trainer)
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     path: str | None = None
@@ -78,7 +80,7 @@ class QuizSpec:
 
     def as_json(self) -> dict[str, Any]:
         """Every setting as plain JSON values (for change detection)."""
-        return {
+        data: dict[str, Any] = {
             "title": self.title,
             "description": self.description,
             "module": self.module,
@@ -92,6 +94,10 @@ class QuizSpec:
             "opens_at": self.opens_at.isoformat() if self.opens_at else None,
             "closes_at": self.closes_at.isoformat() if self.closes_at else None,
         }
+        # Only when set: quizzes written before essays could be drawn keep their digest.
+        if self.essays:
+            data["essays"] = True
+        return data
 
 
 LineOf = Callable[[str], int]
@@ -227,7 +233,7 @@ def validate_quiz(
         )
     else:
         spec.review = review
-    for key in ("shuffle_questions", "shuffle_options"):
+    for key in ("shuffle_questions", "shuffle_options", "essays"):
         if key in meta:
             setattr(spec, key, _bool(meta[key], key, line_of(key), found))
     for key, attr, end in (("opens", "opens_at", False), ("closes", "closes_at", True)):

@@ -13,7 +13,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..markup import MarkupInputTooLarge, render
 from .errors import QuizError
-from .models import AUTO_GRADED_TYPES, Bank, BankItem, Quiz
+from .models import Bank, BankItem, Quiz, drawn_types
 from .quiz_loader import DrawSpec, QuizSpec
 
 Availability = dict[str, Counter]  # bank slug -> Counter of topic (casefolded) -> items
@@ -40,15 +40,17 @@ def list_quizzes(*, include_archived: bool = False) -> list[Quiz]:
     return list(db.session.scalars(query))
 
 
-def database_availability(*, only_browser_banks: bool = False) -> Availability:
-    """Live auto-graded items per live bank and topic, from the database."""
+def database_availability(
+    *, only_browser_banks: bool = False, essays: bool = False
+) -> Availability:
+    """Live items a quiz can draw (auto-graded, and essays if asked) per bank and topic."""
     query = (
         select(Bank.slug, BankItem.topic)
         .join(BankItem, BankItem.bank_id == Bank.id)
         .where(
             Bank.archived.is_(False),
             BankItem.archived.is_(False),
-            BankItem.type.in_(AUTO_GRADED_TYPES),
+            BankItem.type.in_(drawn_types(essays)),
         )
     )
     if only_browser_banks:
@@ -59,8 +61,11 @@ def database_availability(*, only_browser_banks: bool = False) -> Availability:
     return available
 
 
-def draw_problems(draws: Iterable[DrawSpec], available: Availability) -> list[tuple[int, str]]:
+def draw_problems(
+    draws: Iterable[DrawSpec], available: Availability, *, essays: bool = False
+) -> list[tuple[int, str]]:
     """Draws naming a missing bank, or asking more items than a bank or topic holds."""
+    kind = "câu rút được (kể cả tự luận)" if essays else "câu chấm tự động được"
     found = []
     asked_bank: Counter = Counter()
     asked_topic: Counter = Counter()
@@ -90,8 +95,7 @@ def draw_problems(draws: Iterable[DrawSpec], available: Availability) -> list[tu
             found.append(
                 (
                     lines[bank],
-                    f"rút tổng cộng {asked} câu nhưng ngân hàng '{bank}' chỉ "
-                    f"có {have} câu chấm tự động được",
+                    f"rút tổng cộng {asked} câu nhưng ngân hàng '{bank}' chỉ có {have} {kind}",
                 )
             )
     return found
@@ -115,6 +119,7 @@ def apply_spec(quiz: Quiz, spec: QuizSpec, resolver: Callable[[str], str | None]
     quiz.time_limit, quiz.attempts_allowed = spec.time_limit, spec.attempts
     quiz.pass_mark, quiz.review = spec.pass_mark, spec.review
     quiz.shuffle_questions, quiz.shuffle_options = spec.shuffle_questions, spec.shuffle_options
+    quiz.essays = spec.essays
     quiz.opens_at, quiz.closes_at = spec.opens_at, spec.closes_at
     quiz.source_path = spec.path
     quiz.content_hash = spec_hash(spec, spec.path)
@@ -134,7 +139,7 @@ def save_quiz(quiz: Quiz | None, spec: QuizSpec) -> Quiz:
         other = get_quiz(spec.slug, include_archived=True)
         if other is not None:
             raise QuizError(f"Đã có bài kiểm tra mã {spec.slug}.")
-    found = draw_problems(spec.draws, database_availability())
+    found = draw_problems(spec.draws, database_availability(essays=spec.essays), essays=spec.essays)
     if found:
         raise QuizError("Cách rút câu hỏi không hợp lệ.", [message for _, message in found])
     spec.path = None

@@ -16,6 +16,7 @@ from .formats.numbers import parse_decimal
 from .grading import MAX_TYPED, fold_text
 
 MAX_NUMBER_CHARS = 100
+MAX_ESSAY_CHARS = 20_000
 TEXT_TYPES = ("short_answer", "numerical")
 
 
@@ -74,6 +75,17 @@ def _read_one(slot: Slot, form: Form, problems: list[str]) -> tuple[bool, Any]:
         if kind == "numerical" and value and parse_decimal(value) is None:
             problems.append(f"Câu {number}: '{value}' không phải là một số.")
         return True, value or None
+    if kind == "essay":
+        # Browsers count a line break once in maxlength but post it as CR LF.
+        value = (form.get(name) or "").replace("\r\n", "\n")
+        if len(value) > MAX_ESSAY_CHARS:
+            problems.append(
+                f"Câu {number}: bài viết dài quá {vi_count(MAX_ESSAY_CHARS)} ký tự nên không "
+                "được lưu."
+            )
+            return False, None
+        value = unicodedata.normalize("NFC", value).strip()
+        return True, value or None
     if kind == "matching":
         lefts, rights = _ids(slot.layout, "lefts"), _ids(slot.layout, "rights")
         chosen = {}
@@ -115,7 +127,7 @@ def grader_response(kind: str, layout: dict[str, Any], stored: Any) -> Any:
         )
     if kind == "true_false":
         return {"true": True, "false": False}.get(stored) if isinstance(stored, str) else None
-    if kind in TEXT_TYPES:
+    if kind in (*TEXT_TYPES, "essay"):
         return stored if isinstance(stored, str) else None
     if kind == "matching" and isinstance(stored, Mapping):
         lefts, rights = _ids(layout, "lefts"), _ids(layout, "rights")

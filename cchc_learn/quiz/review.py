@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
 from .bank_service import stored_item
 from .grading import grade
-from .models import OPEN, Attempt, Quiz
+from .models import OPEN, Attempt, AttemptItem, Quiz
 from .responses import grader_response
 
 
@@ -92,7 +92,7 @@ class ReviewItem:
     stem_html: str
     points: float
     max_points: float
-    status: str  # correct, partial, wrong, blank
+    status: str  # correct, partial, wrong, blank; essays: pending, graded, blank
     options: list[ReviewOption] = field(default_factory=list)
     typed: str | None = None
     accepted: list[str] = field(default_factory=list)
@@ -100,6 +100,11 @@ class ReviewItem:
     feedback: list[str] = field(default_factory=list)
     explanation_html: str = ""
     ref: dict[str, Any] | None = None
+    answer_id: int = 0
+    manual: bool = False
+    comment: str | None = None
+    graded_at: datetime | None = None
+    grader: str | None = None
 
 
 def _status(points: float, maximum: float, response: Any) -> str:
@@ -166,6 +171,8 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
                 for part in score.parts
                 if part.key is not None and part.key < len(feedback) and feedback[part.key]
             ]
+        elif row.manual:
+            _essay(entry, row, saved)
         elif item.type == "matching":
             picks = response if isinstance(response, dict) else {}
             for _, key in layout["lefts"]:
@@ -181,6 +188,36 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
                     )
                 )
         out.append(entry)
+    return out
+
+
+def _essay(entry: ReviewItem, row: AttemptItem, saved: Any) -> None:
+    entry.manual, entry.answer_id = True, row.id
+    entry.typed = saved if isinstance(saved, str) else None
+    entry.comment = row.grader_comment
+    entry.graded_at = row.graded_at
+    entry.grader = row.graded_by.full_name if row.graded_by is not None else None
+    if row.points is None:
+        entry.status = "pending"
+    elif entry.typed or row.graded_at is not None:
+        entry.status = "graded"
+
+
+def essay_items(attempt: Attempt) -> list[ReviewItem]:
+    """The essays of an attempt with their grade and comment (shown whatever the review policy)."""
+    out = []
+    for row in attempt.items:
+        if row.manual:
+            entry = ReviewItem(
+                position=row.position,
+                type=row.item["type"],
+                stem_html=row.rendered.get("stem", ""),
+                points=row.points or 0.0,
+                max_points=row.max_points,
+                status="blank",
+            )
+            _essay(entry, row, row.response)
+            out.append(entry)
     return out
 
 
@@ -209,6 +246,7 @@ class Standing:
     best_percent: float | None = None
     passed: bool = False
     open_attempt_id: int | None = None
+    awaiting_grading: bool = False  # a submitted attempt has an essay nobody graded yet
 
 
 def standings(user_id: int, quizzes: Iterable[Quiz]) -> dict[int, Standing]:
@@ -225,10 +263,11 @@ def standings(user_id: int, quizzes: Iterable[Quiz]) -> dict[int, Standing]:
             func.max(percent),
             func.max(case((Attempt.passed.is_(True), 1), else_=0)),
             func.max(case((Attempt.status == OPEN, Attempt.id), else_=None)),
+            func.max(case((and_(Attempt.status != OPEN, Attempt.score.is_(None)), 1), else_=0)),
         )
         .where(Attempt.user_id == user_id, Attempt.quiz_id.in_(ids))
         .group_by(Attempt.quiz_id)
     )
-    for quiz_id, used, best, passed, open_id in rows:
-        result[quiz_id] = Standing(used, best, bool(passed), open_id)
+    for quiz_id, used, best, passed, open_id, waiting in rows:
+        result[quiz_id] = Standing(used, best, bool(passed), open_id, bool(waiting))
     return result

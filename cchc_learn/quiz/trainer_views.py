@@ -61,6 +61,7 @@ def _fill(form: QuizForm, quiz: Quiz) -> None:
     form.pass_mark.data, form.review.data = int(round(quiz.pass_mark)), quiz.review
     form.shuffle_questions.data = quiz.shuffle_questions
     form.shuffle_options.data = quiz.shuffle_options
+    form.essays.data = quiz.essays
     form.opens.data, form.closes.data = _moment(quiz.opens_at), _moment(quiz.closes_at)
 
 
@@ -73,6 +74,7 @@ def _spec(form: QuizForm, slug: str):
         "review": form.review.data,
         "shuffle_questions": bool(form.shuffle_questions.data),
         "shuffle_options": bool(form.shuffle_options.data),
+        "essays": bool(form.essays.data),
     }
     for key, value in (
         ("module", form.module.data),

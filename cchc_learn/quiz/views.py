@@ -181,4 +181,5 @@ def result(attempt_id: int):
         quiz=quiz,
         review_allowed=allowed,
         items=review.review_items(attempt) if allowed else [],
+        essays=review.essay_items(attempt),
     )

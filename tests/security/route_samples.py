@@ -95,8 +95,43 @@ def _quiz(app, world) -> tuple[str, str, int, int]:
             declare_write()
             attempts.start_attempt(db.session.merge(quiz), owner)
         bank = db.session.scalar(db.select(Bank).where(Bank.slug == "ngan-hang-mau"))
-        attempt_id = db.session.scalar(db.select(Attempt.id))
+        attempt_id = db.session.scalar(db.select(Attempt.id).order_by(Attempt.id))
         return "kiem-tra-mau", bank.slug, bank.items[0].id, attempt_id
+
+
+def _essay_answer(app, world) -> int:
+    """An essay answer waiting for a trainer, in a submitted attempt of an outside account."""
+    from helpers import make_user
+    from werkzeug.datastructures import MultiDict
+
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.quiz import attempts, bank_service, quiz_service
+    from cchc_learn.quiz.formats import parse_markdown
+    from cchc_learn.quiz.models import AttemptItem
+    from cchc_learn.quiz.quiz_loader import DrawSpec, QuizSpec
+
+    _quiz(app, world)  # the quiz sample's attempt stays the first one
+    with app.app_context():
+        if bank_service.get_bank("tu-luan-mau") is None:
+            declare_write()
+            parsed = parse_markdown("## Nêu một giải pháp?\n{id=tl-1 type=essay}\n", "tl.md")
+            bank_service.import_bank("tu-luan-mau", parsed, "tl.md")
+            spec = QuizSpec(
+                slug="tu-luan-mau",
+                title="Tự luận mẫu",
+                draws=[DrawSpec(bank="tu-luan-mau", count=1)],
+                essays=True,
+            )
+            quiz = quiz_service.save_quiz(None, spec)
+            db.session.commit()
+            owner = make_user(app, "chu-bai-tu-luan")
+            declare_write()
+            attempt = attempts.start_attempt(db.session.merge(quiz), owner)
+            attempts.submit(attempt, MultiDict({"q1": "Một cửa liên thông."}))
+        return db.session.scalar(
+            db.select(AttemptItem.id).where(AttemptItem.manual.is_(True)).order_by(AttemptItem.id)
+        )
 
 
 def _kept_upload(app, world) -> str:
@@ -188,6 +223,7 @@ SAMPLES: dict[str, Sampler] = {
     "bank_slug": lambda app, world: _quiz(app, world)[1],
     "item_id": lambda app, world: _quiz(app, world)[2],
     "attempt_id": lambda app, world: _quiz(app, world)[3],
+    "answer_id": _essay_answer,
     # A POST-only route, refused (CSRF, role) before the upload is looked up: any token will do.
     "quiz.confirm_import:import_token": lambda app, world: "tep-nhap-mau",
     "quiz.import_preview:import_token": _kept_upload,
