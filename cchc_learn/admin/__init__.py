@@ -7,7 +7,8 @@ from .. import navigation
 
 def init_app(app: Flask) -> None:
     """Register the admin blueprint and its menu entry."""
-    from . import views
+    from . import import_views, units_views, users_views, views  # noqa: F401  (routes on bp)
+    from .blueprint import bp
 
-    app.register_blueprint(views.bp)
+    app.register_blueprint(bp)
     navigation.register(app, navigation.NavEntry("admin.index", "Quản trị", 90, roles=("admin",)))

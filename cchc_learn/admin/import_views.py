@@ -17,9 +17,9 @@ from ..formkit import upload_name
 from ..numbers import vi_count
 from ..org import importing
 from ..org.importing.results import ERROR
+from .blueprint import bp
 from .choices import choice_list
 from .forms import ActionForm
-from .views import bp
 
 # Every error row is always listed; beyond this many rows the others are summarised.
 PREVIEW_ROWS = 1000

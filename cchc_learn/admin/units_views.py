@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ..access import roles_required
 from ..auth.models import User
-from ..clock import local_today
 from ..extensions import db
+from ..org import accounts
 from ..org import service as org_service
-from ..org.models import Membership, Unit
+from ..org.models import Unit
+from .blueprint import bp
 from .choices import unit_choices
 from .forms import MoveUnitForm, UnitForm
-from .views import bp
 
 
 def _actor() -> User:
@@ -22,26 +21,13 @@ def _actor() -> User:
 
 
 def _load_unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
-    return unit
+    return db.get_or_404(Unit, unit_id)
 
 
 @bp.route("/units")
 @roles_required("admin")
 def list_units():
-    today = local_today()
-    counts = dict(
-        db.session.execute(
-            select(Membership.unit_id, func.count(Membership.id))
-            .where(
-                Membership.valid_from <= today,
-                (Membership.valid_to.is_(None)) | (Membership.valid_to >= today),
-            )
-            .group_by(Membership.unit_id)
-        ).all()
-    )
+    counts = org_service.member_counts()
     nodes = org_service.flatten(org_service.tree())
     return render_template("admin/units.html", nodes=nodes, counts=counts)
 
@@ -56,20 +42,17 @@ def create_unit():
     error = None
     if form.validate_on_submit():
         try:
-            parent = org_service.get_by_code(form.parent.data) if form.parent.data else None
-            unit = org_service.create_unit(
+            unit = accounts.create_unit(
                 form.code.data,
                 form.name.data,
                 form.level.data,
-                parent,
+                parent_code=form.parent.data,
                 valid_from=form.valid_from.data,
                 actor=_actor(),
             )
         except org_service.OrgError as exc:
-            db.session.rollback()
             error = str(exc)
         else:
-            db.session.commit()
             flash(f"Đã tạo đơn vị {unit.name}.", "success")
             return redirect(url_for("admin.list_units"))
     return render_template("admin/unit_form.html", form=form, error=error, unit=None)
@@ -90,14 +73,10 @@ def edit_unit(unit_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            org_service.update_unit(
-                unit, name=form.name.data, level=form.level.data, actor=_actor()
-            )
+            accounts.update_unit(unit, name=form.name.data, level=form.level.data, actor=_actor())
         except org_service.OrgError as exc:
-            db.session.rollback()
             error = str(exc)
         else:
-            db.session.commit()
             flash(f"Đã lưu đơn vị {unit.name}.", "success")
             return redirect(url_for("admin.list_units"))
     return render_template("admin/unit_form.html", form=form, move=move, error=error, unit=unit)
@@ -114,12 +93,9 @@ def move_unit(unit_id: int):
         flash(" ".join(["Không chuyển được đơn vị.", *problems]), "error")
         return redirect(url_for("admin.edit_unit", unit_id=unit.id))
     try:
-        parent = org_service.get_by_code(move.parent.data) if move.parent.data else None
-        org_service.move_unit(unit, parent, on=move.on.data, actor=_actor())
+        accounts.move_unit(unit, move.parent.data, on=move.on.data, actor=_actor())
     except org_service.OrgError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash(f"Đã chuyển đơn vị {unit.name}.", "success")
     return redirect(url_for("admin.edit_unit", unit_id=unit.id))

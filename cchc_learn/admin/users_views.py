@@ -13,9 +13,9 @@ from ..boundary import page_number
 from ..extensions import db
 from ..org import accounts
 from ..org import service as org_service
+from .blueprint import bp
 from .choices import unit_choices
 from .forms import ActionForm, UserForm
-from .views import bp
 
 PER_PAGE = 50
 

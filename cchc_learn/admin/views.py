@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
+from flask import render_template, request
 
 from ..access import roles_required
 from ..audit.service import list_entries
-from ..auth.models import User
 from ..boundary import page_number
-from ..extensions import db
-from ..org.models import Unit
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from ..org import accounts
+from .blueprint import bp
 
 
 @bp.route("/")
 @roles_required("admin")
 def index():
-    counts = {
-        "users": db.session.scalar(select(func.count(User.id))),
-        "active": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
-        "units": db.session.scalar(select(func.count(Unit.id))),
-    }
+    counts = accounts.overview()
     return render_template("admin/index.html", counts=counts)
 
 
@@ -41,5 +33,3 @@ def audit_log():
         action=action or "",
     )
 
-
-from . import import_views, units_views, users_views  # noqa: E402,F401  (routes on bp)

@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from ..access import public, signed_in
 from ..extensions import db, limiter
 from ..security import safe_next
-from . import service
+from . import service, signin
 from .forms import ChangePasswordForm, LoginForm, TotpForm, TotpSetupForm
 from .models import User
 
@@ -40,7 +40,7 @@ def _start_session(user: User) -> None:
     # sessions whose browser changed. The signed cookie still expires after
     # PERMANENT_SESSION_LIFETIME, and closing the browser ends it on shared office PCs.
     login_user(user)
-    service.mark_signed_in(user)
+    signin.record_sign_in(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,9 +56,8 @@ def login():
     if form.validate_on_submit():
         target = safe_next(form.next.data, url_for("home.index"))
         try:
-            result = service.authenticate(form.username.data, form.password.data, client_ip())
+            result = signin.check_password(form.username.data, form.password.data, client_ip())
         except service.AuthError as exc:
-            db.session.commit()  # the failure record must persist
             error = str(exc)
         else:
             if result.needs_totp:
@@ -69,10 +68,8 @@ def login():
                     "at": int(time.time()),
                     "next": target,
                 }
-                db.session.commit()
                 return redirect(url_for("auth.totp"))
             _start_session(result.user)
-            db.session.commit()
             return redirect(target)
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
@@ -94,14 +91,12 @@ def totp():
     error = None
     if form.validate_on_submit():
         try:
-            service.verify_totp(user, form.code.data, client_ip())
+            signin.check_code(user, form.code.data, client_ip())
         except service.AuthError as exc:
-            db.session.commit()
             error = str(exc)
         else:
             target = pending.get("next") or url_for("home.index")
             _start_session(user)
-            db.session.commit()
             return redirect(safe_next(target, url_for("home.index")))
     return render_template("auth/totp.html", form=form, error=error), 401 if error else 200
 
@@ -111,8 +106,7 @@ def totp():
 def logout():
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
-        service.end_sessions(user)
-        db.session.commit()
+        signin.sign_out_everywhere(user)
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
@@ -127,11 +121,10 @@ def change_password():
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
         try:
-            service.change_password(user, form.current.data, form.new.data, form.confirm.data)
+            signin.change_password(user, form.current.data, form.new.data, form.confirm.data)
         except service.AuthError as exc:
             error = str(exc)
         else:
-            db.session.commit()
             login_user(user)  # this session goes on under the new session version
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "success")
             return redirect(url_for("home.index"))
@@ -151,11 +144,10 @@ def totp_setup():
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)
         try:
-            service.enable_totp(user, secret, form.code.data)
+            signin.enable_totp(user, secret, form.code.data)
         except service.AuthError as exc:
             error = str(exc)
         else:
-            db.session.commit()
             session.pop("totp_setup_secret", None)
             login_user(user)
             flash("Đã bật xác thực hai lớp.", "success")

@@ -1,4 +1,5 @@
-"""Accounts in their units: what the admin pages, the CLI, the demo and tests call.
+"""Accounts in their units, and the unit tree: what the admin pages, the CLI, the demo and
+tests call.
 
 Each function is one unit of work (it commits, or rolls back and raises AuthError/OrgError
 with a Vietnamese message). Creating an account in a unit exists here only; what concerns
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
+
 from ..auth import service as auth_service
 from ..auth.models import User
 from ..database import transactional
+from ..extensions import db
 from . import service as org_service
 from .models import Unit
 
@@ -74,3 +78,42 @@ def update_account(
     unit = unit_for_code(unit_code)
     if (membership.unit_id if membership else None) != (unit.id if unit else None):
         org_service.assign(user, unit, actor=actor)
+
+
+@transactional
+def create_unit(
+    code: str,
+    name: str,
+    level: str,
+    *,
+    parent_code: str | None = None,
+    valid_from: date | None = None,
+    actor: User | None = None,
+) -> Unit:
+    """Create a unit, under the unit with parent_code when one is given."""
+    return org_service.create_unit(
+        code, name, level, unit_for_code(parent_code), valid_from=valid_from, actor=actor
+    )
+
+
+@transactional
+def update_unit(unit: Unit, *, name: str, level: str, actor: User | None = None) -> Unit:
+    """Rename a unit or change its level."""
+    return org_service.update_unit(unit, name=name, level=level, actor=actor)
+
+
+@transactional
+def move_unit(
+    unit: Unit, parent_code: str | None, *, on: date | None = None, actor: User | None = None
+) -> Unit:
+    """Put a unit under another (or make it a root) from a date on, keeping the old link."""
+    return org_service.move_unit(unit, unit_for_code(parent_code), on=on, actor=actor)
+
+
+def overview() -> dict[str, int]:
+    """The admin dashboard's figures: accounts, active accounts, units."""
+    return {
+        "users": db.session.scalar(select(func.count(User.id))),
+        "active": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
+        "units": db.session.scalar(select(func.count(Unit.id))),
+    }

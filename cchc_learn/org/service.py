@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..audit.service import record
 from ..auth.models import User
@@ -190,6 +190,20 @@ def tree(as_of: date | None = None) -> list[TreeNode]:
 
     fix_depth(roots, 0)
     return roots
+
+
+def member_counts(as_of: date | None = None) -> dict[int, int]:
+    """How many officials belong to each unit on a day (today by default), by unit id."""
+    day = as_of or local_today()
+    rows = db.session.execute(
+        select(Membership.unit_id, func.count(Membership.id))
+        .where(
+            Membership.valid_from <= day,
+            or_(Membership.valid_to.is_(None), Membership.valid_to >= day),
+        )
+        .group_by(Membership.unit_id)
+    ).all()
+    return dict(rows)
 
 
 def flatten(nodes: list[TreeNode]) -> list[TreeNode]:
