@@ -73,10 +73,8 @@ def _edit(doc: Document | None):
             try:
                 saved = editing.save(doc, data, _actor())
             except service.KbError as exc:
-                db.session.rollback()
                 error = str(exc)
             else:
-                db.session.commit()
                 flash(f"Đã lưu văn bản {saved.number} (phiên bản {saved.version}).", "success")
                 return redirect(url_for("kb.show", ident=saved.slug))
     return render_template(
@@ -129,10 +127,8 @@ def restore(ident: str, revision_id: int):
     try:
         editing.restore(doc, rev, _actor())
     except service.KbError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("kb.revisions", ident=doc.slug))
-    db.session.commit()
     flash(f"Đã khôi phục phiên bản {rev.version} thành phiên bản {doc.version}.", "success")
     return redirect(url_for("kb.show", ident=doc.slug))
 
@@ -154,10 +150,8 @@ def attachments(ident: str):
                 Path(current_app.config["UPLOAD_DIR"]),
             )
         except service.KbError as exc:
-            db.session.rollback()
             error = str(exc)
         else:
-            db.session.commit()
             flash("Đã thêm tệp đính kèm.", "success")
             return redirect(url_for("kb.attachments", ident=doc.slug))
     return render_template(
@@ -177,9 +171,7 @@ def delete_attachment(ident: str, attachment_id: int):
     try:
         editing.remove_attachment(doc, attachment, _actor())
     except service.KbError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash("Đã gỡ tệp đính kèm.", "success")
     return redirect(url_for("kb.attachments", ident=doc.slug))

@@ -13,6 +13,7 @@ from ..audit.service import record
 from ..auth.models import User
 from ..clock import utcnow
 from ..content.frontmatter import MarkdownFile
+from ..database import transactional
 from ..extensions import db
 from ..formkit import tidy_file_name
 from ..markup import MAX_INPUT_CHARS, MarkupInputTooLarge, Rendered, render
@@ -97,6 +98,7 @@ def _check_editable(doc: Document) -> None:
         )
 
 
+@transactional
 def save(doc: Document | None, data: DocumentInput, actor: User) -> Document:
     """Create or update a web-authored document as a new revision; the caller commits."""
     if doc is not None:
@@ -155,6 +157,7 @@ def get_revision(doc: Document, revision_id: int) -> DocumentRevision | None:
     return rev if rev is not None and rev.document_id == doc.id else None
 
 
+@transactional
 def restore(doc: Document, revision: DocumentRevision, actor: User) -> Document:
     """Save an earlier revision's content as the newest revision."""
     meta = revision.meta
@@ -174,6 +177,7 @@ def restore(doc: Document, revision: DocumentRevision, actor: User) -> Document:
     return save(doc, data, actor)
 
 
+@transactional
 def add_attachment(
     doc: Document, data: bytes, filename: str, title: str, actor: User, upload_dir: Path
 ) -> Attachment:
@@ -200,6 +204,7 @@ def add_attachment(
     return attachment
 
 
+@transactional
 def remove_attachment(doc: Document, attachment: Attachment, actor: User) -> None:
     """Detach a file (the stored bytes stay for the access history)."""
     _check_editable(doc)

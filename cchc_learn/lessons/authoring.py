@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..clock import utcnow
+from ..database import transactional
 from ..extensions import db
 from ..kb.service import number_resolver
 from ..markup import MarkupInputTooLarge, Rendered, to_plain_text
@@ -171,6 +172,7 @@ def _apply_module(module: Module, data: ModuleInput) -> list[str]:
     return _warnings(rendered)
 
 
+@transactional
 def create_module(data: ModuleInput, author_id: int | None) -> SaveResult:
     """Create a module written in the browser, with its first revision; commit."""
     data = _clean_module(data)
@@ -183,7 +185,6 @@ def create_module(data: ModuleInput, author_id: int | None) -> SaveResult:
     db.session.flush()
     add_module_revision(module, author_id, data.message or "Tạo chuyên đề")
     log_change("module", module.id)
-    db.session.commit()
     return SaveResult(module, True, warnings)
 
 
@@ -198,10 +199,10 @@ def _save_module(
     module.version += 1
     add_module_revision(module, author_id, data.message or default_message)
     log_change("module", module.id)
-    db.session.commit()
     return SaveResult(module, True, warnings)
 
 
+@transactional
 def update_module(module: Module, data: ModuleInput, author_id: int | None) -> SaveResult:
     """Save a module's new fields as a new version; commit. Unchanged input saves nothing."""
     _read_only(module)
@@ -214,6 +215,7 @@ def _module_input(module: Module, **changes: Any) -> ModuleInput:
     return ModuleInput(**values)
 
 
+@transactional
 def set_module_published(module: Module, published: bool, author_id: int | None) -> SaveResult:
     """Publish or withdraw a module; commit."""
     _read_only(module)
@@ -227,6 +229,7 @@ def set_module_published(module: Module, published: bool, author_id: int | None)
 KEPT_ON_RESTORE = frozenset({"published"})
 
 
+@transactional
 def restore_module(module: Module, revision: ModuleRevision, author_id: int | None) -> SaveResult:
     """Make an earlier revision the current content again, as a new revision; commit."""
     _read_only(module)
@@ -273,6 +276,7 @@ def _slug_taken(module: Module, slug: str, lesson_id: int | None = None) -> bool
     return db.session.scalar(query) is not None
 
 
+@transactional
 def create_lesson(module: Module, data: LessonInput, author_id: int | None) -> SaveResult:
     """Add a lesson at the end of a browser-written module; commit."""
     _read_only(module)
@@ -291,7 +295,6 @@ def create_lesson(module: Module, data: LessonInput, author_id: int | None) -> S
     db.session.flush()
     add_lesson_revision(lesson, author_id, data.message or "Tạo bài học")
     log_change("lesson", lesson.id)
-    db.session.commit()
     return SaveResult(lesson, True, warnings)
 
 
@@ -306,10 +309,10 @@ def _save_lesson(
     lesson.version += 1
     add_lesson_revision(lesson, author_id, data.message or default_message)
     log_change("lesson", lesson.id)
-    db.session.commit()
     return SaveResult(lesson, True, warnings)
 
 
+@transactional
 def update_lesson(lesson: Lesson, data: LessonInput, author_id: int | None) -> SaveResult:
     """Save a lesson's new content (and maybe a new slug) as a new version; commit."""
     _read_only(lesson)
@@ -328,6 +331,7 @@ def _lesson_input(lesson: Lesson, **changes: Any) -> LessonInput:
     return LessonInput(**values)
 
 
+@transactional
 def set_lesson_published(lesson: Lesson, published: bool, author_id: int | None) -> SaveResult:
     """Publish or withdraw a lesson; commit."""
     _read_only(lesson)
@@ -337,6 +341,7 @@ def set_lesson_published(lesson: Lesson, published: bool, author_id: int | None)
     )
 
 
+@transactional
 def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | None) -> SaveResult:
     """Make an earlier revision the current content again, as a new revision; commit.
 
@@ -359,6 +364,7 @@ def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | No
     )
 
 
+@transactional
 def move_lesson(lesson: Lesson, direction: str, author_id: int | None) -> bool:
     """Swap a lesson with its neighbour ("up" or "down"); commit. False at either end."""
     _read_only(lesson)
@@ -378,5 +384,4 @@ def move_lesson(lesson: Lesson, direction: str, author_id: int | None) -> bool:
         moved.updated_at = utcnow()
         add_lesson_revision(moved, author_id, f"Đổi thứ tự: chuyển tới vị trí {moved.position}")
         log_change("lesson", moved.id)
-    db.session.commit()
     return True

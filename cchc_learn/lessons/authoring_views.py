@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..access import roles_required
-from ..extensions import db
 from . import authoring, catalog, export
 from .authoring import AuthoringError
 from .forms import ActionForm, LessonForm, ModuleForm, MoveForm, PublishForm
@@ -123,7 +122,6 @@ def _module_form(form: ModuleForm, module):
                 saved(authoring.update_module(module, data, current_user.id), "chuyên đề")
                 return redirect(url_for(".manage", module=module.slug))
         except AuthoringError as exc:
-            db.session.rollback()
             error = str(exc)
     return render_template(
         "lessons/authoring/module_form.html",
@@ -213,7 +211,6 @@ def _lesson_form(form: LessonForm, module, lesson):
                 saved(result, "bài học")
                 return redirect(url_for(".edit_lesson", module=module.slug, lesson=result.obj.slug))
         except AuthoringError as exc:
-            db.session.rollback()
             error = str(exc)
     return render_template(
         "lessons/authoring/lesson_form.html",
