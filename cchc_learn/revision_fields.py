@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .auth.models import User
 from .clock import utcnow
 from .coltypes import UTCDateTime
+
+if TYPE_CHECKING:  # accounts sit above this module; only their type is named here
+    from .auth.models import User
 
 
 class RevisionFields:
@@ -28,4 +30,4 @@ class RevisionFields:
 
     @declared_attr
     def author(cls) -> Mapped[User | None]:  # noqa: N805
-        return relationship(User)
+        return relationship("User")

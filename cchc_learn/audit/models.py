@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from ..auth.models import User
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
@@ -32,4 +31,3 @@ class AuditEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(64))
 
-    actor: Mapped[User | None] = relationship()

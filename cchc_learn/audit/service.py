@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..auth.models import User
 from ..extensions import db
 from .models import AuditEntry
+
+
+class Actor(Protocol):
+    """Who acts: an account (the audit log sits below the accounts and names only this)."""
+
+    id: int
+    username: str
 
 SYSTEM_ACTOR = "hệ thống"
 
 
 def record(
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     target_type: str,
     target_id: object | None,
@@ -55,10 +61,10 @@ def list_entries(
         query = query.where(AuditEntry.action == action)
     if actor:
         query = query.where(AuditEntry.actor_name == actor)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return list(rows), total
+    found = db.paginate(
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+        page=max(page, 1),
+        per_page=per_page,
+        error_out=False,
+    )
+    return list(found.items), found.total or 0

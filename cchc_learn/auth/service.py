@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyotp
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..access import ROLES
 from ..audit.service import changes, record
@@ -315,11 +315,10 @@ def search_users(
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if active is not None:
         query = query.where(User.active == active)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(User.username).limit(per_page).offset((max(page, 1) - 1) * per_page)
-    ).all()
-    return list(rows), total
+    found = db.paginate(
+        query.order_by(User.username), page=max(page, 1), per_page=per_page, error_out=False
+    )
+    return list(found.items), found.total or 0
 
 
 # --- two-factor (TOTP) -------------------------------------------------------------------
