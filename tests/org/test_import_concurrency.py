@@ -45,7 +45,6 @@ def test_a_large_import_on_sqlite_leaves_other_writers_working(sqlite_template, 
     """
     import shutil
 
-    from conftest import base_config
     from helpers import make_unit, page_text, post
 
     from cchc_learn import create_app
@@ -58,7 +57,12 @@ def test_a_large_import_on_sqlite_leaves_other_writers_working(sqlite_template, 
     shutil.copy(sqlite_template, database)
     app = create_app(
         {
-            **base_config(tmp_path, f"sqlite:///{database}"),
+            "TESTING": True,
+            "SECRET_KEY": "import-lock-test-secret-key-0123456789abcdef",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "CONTENT_DIR": str(tmp_path / "content"),
             "SQLITE_BUSY_TIMEOUT_MS": 3_000,
             "LOGIN_IP_MAX_FAILURES": 1_000_000,
             "RATELIMIT_ENABLED": False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -54,7 +55,10 @@ def prepare(kind: str, filename: str, data: bytes) -> Prepared:
     if not plan.ok:
         db.session.rollback()
         raise ImportRejected(plan)
-    return Prepared(plan, prepare_accounts(plan) if kind == "accounts" else None)
+    try:
+        return Prepared(plan, prepare_accounts(plan) if kind == "accounts" else None)
+    except AuthError as exc:  # an account the plan saw free was created in between
+        _changed_meanwhile(plan, exc)
 
 
 def write(
@@ -75,14 +79,7 @@ def write(
             result.created, result.passwords = create_accounts(prepared.accounts, actor)
         db.session.flush()
     except (AuthError, OrgError, IntegrityError) as exc:
-        # Someone changed the same accounts or units between our check and our write.
-        db.session.rollback()
-        detail = "trùng dữ liệu" if isinstance(exc, IntegrityError) else str(exc)
-        plan.fail_file(
-            f"Dữ liệu trong hệ thống vừa thay đổi trong lúc nhập nên không ghi gì cả ({detail}). "
-            "Hãy xem trước và nhập lại."
-        )
-        raise ImportRejected(plan) from exc
+        _changed_meanwhile(plan, exc)
     if result.created:
         what = "đơn vị" if kind == "units" else "tài khoản"
         record(
@@ -102,6 +99,17 @@ def write(
             },
         )
     return result
+
+
+def _changed_meanwhile(plan: ImportPlan, exc: Exception) -> NoReturn:
+    """Someone changed the same accounts or units between our check and our write."""
+    db.session.rollback()
+    detail = "trùng dữ liệu" if isinstance(exc, IntegrityError) else str(exc)
+    plan.fail_file(
+        f"Dữ liệu trong hệ thống vừa thay đổi trong lúc nhập nên không ghi gì cả ({detail}). "
+        "Hãy xem trước và nhập lại."
+    )
+    raise ImportRejected(plan) from exc
 
 
 def prepare_unlocked(kind: str, filename: str, data: bytes) -> Prepared:
