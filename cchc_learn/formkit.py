@@ -7,6 +7,13 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .numbers import vi_count
+
 try:
     from wtforms import SelectChoice
 except ImportError:  # WTForms before 3.3 takes (value, label) pairs
@@ -54,3 +61,37 @@ def tidy_file_name(raw: str) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = unicodedata.normalize("NFC", name).strip()
     return name[:255] or UPLOAD_FALLBACK_NAME
+
+
+# Date pickers send ISO dates; browsers without one let people type dd/mm/yyyy.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class ActionForm(FlaskForm):
+    """A bare POST (restore, lock, reset, confirm…) protected by CSRF."""
+
+
+class CheckboxList(SelectMultipleField):
+    """Several checkboxes for one multi-valued field."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def text_field(
+    label: str,
+    max_length: int,
+    *,
+    required: str | None = None,
+    name: str | None = None,
+    area: bool = False,
+) -> Field:
+    """A text field with Vietnamese messages (WTForms ships none).
+
+    `required` is the message for an empty field (None: the field is optional); the length
+    message names the field `name` (default: the label): "Họ và tên: tối đa 200 ký tự."
+    """
+    too_long = f"{name or label}: tối đa {vi_count(max_length)} ký tự."
+    length = Length(max=max_length, message=too_long)
+    validators = [DataRequired(required) if required else Optional(), length]
+    return (TextAreaField if area else StringField)(label, validators=validators)

@@ -1,52 +1,26 @@
-"""Forms of the administration pages."""
+"""Forms of the administration pages (bare POSTs use formkit.ActionForm)."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
 
 from ..access import ROLE_LABELS
+from ..formkit import DATE_FORMATS, CheckboxList, text_field
 from ..org.models import LEVELS
 from .choices import choice_list
 
 # WTForms ships no Vietnamese messages, so every validator gets its own.
 PARENT_NOT_FOUND = "Đơn vị cấp trên: không tìm thấy đơn vị đã chọn."
 BAD_DATE = "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025."
-# Date pickers send ISO dates; browsers without one let people type dd/mm/yyyy.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-class CheckboxList(SelectMultipleField):
-    """Several checkboxes for one multi-valued field."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(FlaskForm):
     """Create or edit an account."""
 
-    username = StringField(
-        "Tên đăng nhập",
-        validators=[
-            DataRequired("Nhập tên đăng nhập."),
-            Length(max=64, message="Tên đăng nhập: tối đa 64 ký tự."),
-        ],
-    )
-    full_name = StringField(
-        "Họ và tên",
-        validators=[
-            DataRequired("Nhập họ và tên."),
-            Length(max=200, message="Họ và tên: tối đa 200 ký tự."),
-        ],
-    )
-    email = StringField(
-        "Email", validators=[Optional(), Length(max=254, message="Email: tối đa 254 ký tự.")]
-    )
-    position = StringField(
-        "Chức danh",
-        validators=[Optional(), Length(max=200, message="Chức danh: tối đa 200 ký tự.")],
-    )
+    username = text_field("Tên đăng nhập", 64, required="Nhập tên đăng nhập.")
+    full_name = text_field("Họ và tên", 200, required="Nhập họ và tên.")
+    email = text_field("Email", 254)
+    position = text_field("Chức danh", 200)
     unit = SelectField(
         "Đơn vị",
         choices=[],
@@ -63,20 +37,8 @@ class UserForm(FlaskForm):
 class UnitForm(FlaskForm):
     """Create or edit a unit."""
 
-    code = StringField(
-        "Mã đơn vị",
-        validators=[
-            DataRequired("Nhập mã đơn vị."),
-            Length(max=32, message="Mã đơn vị: tối đa 32 ký tự."),
-        ],
-    )
-    name = StringField(
-        "Tên đơn vị",
-        validators=[
-            DataRequired("Nhập tên đơn vị."),
-            Length(max=200, message="Tên đơn vị: tối đa 200 ký tự."),
-        ],
-    )
+    code = text_field("Mã đơn vị", 32, required="Nhập mã đơn vị.")
+    name = text_field("Tên đơn vị", 200, required="Nhập tên đơn vị.")
     level = SelectField(
         "Cấp",
         choices=choice_list(LEVELS.items()),
@@ -108,7 +70,3 @@ class MoveUnitForm(FlaskForm):
     on = DateField(
         "Từ ngày", validators=[Optional()], format=DATE_FORMATS, invalid_value_message=BAD_DATE
     )
-
-
-class ActionForm(FlaskForm):
-    """A bare POST (deactivate, reset password…) protected by CSRF."""

@@ -13,13 +13,12 @@ from ..access import roles_required
 from ..auth.models import User
 from ..errors import MESSAGES
 from ..extensions import db
-from ..formkit import upload_name
+from ..formkit import ActionForm, upload_name
 from ..numbers import vi_count
 from ..org import importing
 from ..org.importing.results import ERROR
 from .blueprint import bp
 from .choices import choice_list
-from .forms import ActionForm
 
 # Every error row is always listed; beyond this many rows the others are summarised.
 PREVIEW_ROWS = 1000

@@ -11,11 +11,12 @@ from ..auth import service as auth_service
 from ..auth.models import User
 from ..boundary import page_number
 from ..extensions import db
+from ..formkit import ActionForm
 from ..org import accounts
 from ..org import service as org_service
 from .blueprint import bp
 from .choices import unit_choices
-from .forms import ActionForm, UserForm
+from .forms import UserForm
 
 PER_PAGE = 50
 

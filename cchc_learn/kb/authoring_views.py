@@ -10,10 +10,10 @@ from flask_login import current_user
 from ..access import roles_required
 from ..auth.models import User
 from ..extensions import db
-from ..formkit import upload_name
+from ..formkit import ActionForm, upload_name
 from ..textdiff import diff_lines
 from . import editing, service
-from .forms import ActionForm, AttachmentForm, DocumentForm
+from .forms import AttachmentForm, DocumentForm
 from .models import Document
 from .views import bp
 

@@ -6,9 +6,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..access import roles_required
+from ..formkit import ActionForm
 from . import authoring, catalog, export
 from .authoring import AuthoringError
-from .forms import ActionForm, LessonForm, ModuleForm, MoveForm, PublishForm
+from .forms import LessonForm, ModuleForm, MoveForm, PublishForm
 
 bp = Blueprint("lessons_authoring", __name__, url_prefix="/authoring/modules")
 AUTHORS = ("trainer", "admin")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import (
     AnyOf,
-    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -24,34 +19,16 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..formkit import CheckboxList, choice_list, text_field
 from ..numbers import vi_count
 from . import schema
-
-try:
-    from wtforms import SelectChoice
-except ImportError:  # WTForms before 3.3 takes (value, label) pairs
-    SelectChoice = None
 
 SLUG_MESSAGE = (
     "chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang, bắt đầu bằng chữ "
     "hoặc số, tối đa 80 ký tự."
 )
 BODY_MESSAGE = f"Nội dung: tối đa {vi_count(schema.MAX_BODY)} ký tự; hãy chia thành nhiều bài."
-
-
-def _choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
-    if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-class CheckboxList(SelectMultipleField):
-    """Several checkboxes for one multi-valued field."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _slug_field(label: str) -> StringField:
@@ -66,13 +43,7 @@ def _slug_field(label: str) -> StringField:
 
 
 def _title_field(label: str) -> StringField:
-    return StringField(
-        label,
-        validators=[
-            DataRequired(f"Nhập {label.lower()}."),
-            Length(max=schema.MAX_TITLE, message=f"{label}: tối đa {schema.MAX_TITLE} ký tự."),
-        ],
-    )
+    return text_field(label, schema.MAX_TITLE, required=f"Nhập {label.lower()}.")
 
 
 class _ContentForm(FlaskForm):
@@ -82,13 +53,7 @@ class _ContentForm(FlaskForm):
     body = TextAreaField(
         "Nội dung (Markdown)", validators=[Length(max=schema.MAX_BODY, message=BODY_MESSAGE)]
     )
-    message = StringField(
-        "Ghi chú cho lần lưu này",
-        validators=[
-            Optional(),
-            Length(max=schema.MAX_MESSAGE, message=f"Ghi chú: tối đa {schema.MAX_MESSAGE} ký tự."),
-        ],
-    )
+    message = text_field("Ghi chú cho lần lưu này", schema.MAX_MESSAGE, name="Ghi chú")
 
 
 class ModuleForm(_ContentForm):
@@ -96,12 +61,8 @@ class ModuleForm(_ContentForm):
 
     title = _title_field("Tên chuyên đề")
     slug = _slug_field("Mã chuyên đề")
-    summary = TextAreaField(
-        "Tóm tắt",
-        validators=[
-            DataRequired("Nhập tóm tắt chuyên đề."),
-            Length(max=schema.MAX_SUMMARY, message=f"Tóm tắt: tối đa {schema.MAX_SUMMARY} ký tự."),
-        ],
+    summary = text_field(
+        "Tóm tắt", schema.MAX_SUMMARY, required="Nhập tóm tắt chuyên đề.", area=True
     )
     topics = StringField(
         "Chủ đề (cách nhau bằng dấu phẩy)",
@@ -122,7 +83,7 @@ class ModuleForm(_ContentForm):
     )
     audience = CheckboxList(
         "Dành cho cấp",
-        choices=_choices(schema.AUDIENCE_LEVELS.items()),
+        choices=choice_list(schema.AUDIENCE_LEVELS.items()),
         invalid_choice_message="Cấp đơn vị không hợp lệ.",
     )
 
@@ -160,13 +121,7 @@ class LessonForm(_ContentForm):
         ],
         invalid_value_message="Thời lượng phải là một số nguyên (số phút).",
     )
-    summary = TextAreaField(
-        "Tóm tắt",
-        validators=[
-            Optional(),
-            Length(max=schema.MAX_SUMMARY, message=f"Tóm tắt: tối đa {schema.MAX_SUMMARY} ký tự."),
-        ],
-    )
+    summary = text_field("Tóm tắt", schema.MAX_SUMMARY, area=True)
 
 
 class PublishForm(FlaskForm):
@@ -179,7 +134,3 @@ class MoveForm(FlaskForm):
     """Move a lesson up or down."""
 
     direction = HiddenField(validators=[AnyOf(["up", "down"], message="Hướng không hợp lệ.")])
-
-
-class ActionForm(FlaskForm):
-    """A bare POST (restore a revision) protected by CSRF."""

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from .. import textdiff
 from ..access import roles_required
+from ..formkit import ActionForm
 from . import authoring, catalog
 from . import revisions as history
 from .authoring_views import AUTHORS, bp, lesson_or_404, module_or_404, read_only_redirect, saved
-from .forms import ActionForm
 
 
 def _revisions_page(kind: str, obj, revisions: list, params: dict):
