@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +19,7 @@ from . import schema
 from .models import Lesson, LessonRevision, Module, ModuleRevision
 from .rendering import render_body
 from .revisions import (
-    add_lesson_revision,
-    add_module_revision,
+    add_revision,
     content_hash,
     lesson_snapshot,
     module_snapshot,
@@ -183,23 +183,31 @@ def create_module(data: ModuleInput, author_id: int | None) -> SaveResult:
     warnings = _apply_module(module, data)
     db.session.add(module)
     db.session.flush()
-    add_module_revision(module, author_id, data.message or "Tạo chuyên đề")
+    add_revision(module, author_id, data.message or "Tạo chuyên đề")
     log_change("module", module.id)
     return SaveResult(module, True, warnings)
+
+
+def _save(
+    obj: Module | Lesson, apply: Callable[[], list[str]], author_id: int | None, message: str
+) -> SaveResult:
+    """Apply a change; when what the object says changed, make it a new version."""
+    before = obj.content_hash
+    warnings = apply()
+    if obj.content_hash == before:
+        db.session.rollback()
+        return SaveResult(obj, False, warnings)
+    obj.version += 1
+    add_revision(obj, author_id, message)
+    log_change("module" if isinstance(obj, Module) else "lesson", obj.id)
+    return SaveResult(obj, True, warnings)
 
 
 def _save_module(
     module: Module, data: ModuleInput, author_id: int | None, default_message: str
 ) -> SaveResult:
-    before = module.content_hash
-    warnings = _apply_module(module, data)
-    if module.content_hash == before:
-        db.session.rollback()
-        return SaveResult(module, False, warnings)
-    module.version += 1
-    add_module_revision(module, author_id, data.message or default_message)
-    log_change("module", module.id)
-    return SaveResult(module, True, warnings)
+    apply = lambda: _apply_module(module, data)  # noqa: E731
+    return _save(module, apply, author_id, data.message or default_message)
 
 
 @transactional
@@ -293,7 +301,7 @@ def create_lesson(module: Module, data: LessonInput, author_id: int | None) -> S
     warnings = _apply_lesson(lesson, module, data)
     db.session.add(lesson)
     db.session.flush()
-    add_lesson_revision(lesson, author_id, data.message or "Tạo bài học")
+    add_revision(lesson, author_id, data.message or "Tạo bài học")
     log_change("lesson", lesson.id)
     return SaveResult(lesson, True, warnings)
 
@@ -301,15 +309,8 @@ def create_lesson(module: Module, data: LessonInput, author_id: int | None) -> S
 def _save_lesson(
     lesson: Lesson, data: LessonInput, author_id: int | None, default_message: str
 ) -> SaveResult:
-    before = lesson.content_hash
-    warnings = _apply_lesson(lesson, lesson.module, data)
-    if lesson.content_hash == before:
-        db.session.rollback()
-        return SaveResult(lesson, False, warnings)
-    lesson.version += 1
-    add_lesson_revision(lesson, author_id, data.message or default_message)
-    log_change("lesson", lesson.id)
-    return SaveResult(lesson, True, warnings)
+    apply = lambda: _apply_lesson(lesson, lesson.module, data)  # noqa: E731
+    return _save(lesson, apply, author_id, data.message or default_message)
 
 
 @transactional
@@ -382,6 +383,6 @@ def move_lesson(lesson: Lesson, direction: str, author_id: int | None) -> bool:
         moved.version += 1
         moved.content_hash = content_hash(lesson_snapshot(moved), moved.body_md)
         moved.updated_at = utcnow()
-        add_lesson_revision(moved, author_id, f"Đổi thứ tự: chuyển tới vị trí {moved.position}")
+        add_revision(moved, author_id, f"Đổi thứ tự: chuyển tới vị trí {moved.position}")
         log_change("lesson", moved.id)
     return True

@@ -63,13 +63,19 @@ def revision_text(meta: dict[str, Any], body: str) -> str:
     return front_matter(meta) + body
 
 
-def add_module_revision(module: Module, author_id: int | None, message: str) -> ModuleRevision:
-    """Record the module as it is now (the caller flushed it so it has an id)."""
-    revision = ModuleRevision(
-        module_id=module.id,
-        version=module.version,
-        meta=module_snapshot(module),
-        body_md=module.body_md,
+def add_revision(
+    obj: Module | Lesson, author_id: int | None, message: str
+) -> ModuleRevision | LessonRevision:
+    """Record a module or lesson as it is now (the caller flushed it so it has an id)."""
+    if isinstance(obj, Module):
+        model, snapshot, owner = ModuleRevision, module_snapshot, {"module_id": obj.id}
+    else:
+        model, snapshot, owner = LessonRevision, lesson_snapshot, {"lesson_id": obj.id}
+    revision = model(
+        **owner,
+        version=obj.version,
+        meta=snapshot(obj),
+        body_md=obj.body_md,
         author_id=author_id,
         message=message[:300],
     )
@@ -77,18 +83,7 @@ def add_module_revision(module: Module, author_id: int | None, message: str) -> 
     return revision
 
 
-def add_lesson_revision(lesson: Lesson, author_id: int | None, message: str) -> LessonRevision:
-    """Record the lesson as it is now (the caller flushed it so it has an id)."""
-    revision = LessonRevision(
-        lesson_id=lesson.id,
-        version=lesson.version,
-        meta=lesson_snapshot(lesson),
-        body_md=lesson.body_md,
-        author_id=author_id,
-        message=message[:300],
-    )
-    db.session.add(revision)
-    return revision
+add_module_revision = add_lesson_revision = add_revision
 
 
 def module_revisions(module: Module) -> list[ModuleRevision]:
