@@ -11,10 +11,15 @@ it stands for: the ratio is what the application costs over Flask itself.
    keep-alive connections, at most `--requests` requests and `--seconds` seconds per page
    (bounded: the loop stops by itself). Throughput, p50/p95, errors, and the ratio.
 
-    python benchmarks/page_load.py [--keep DIR] [--database URL] [--repeat 200] [--load]
+For lesson and document pages both tables also say how many access events the database gained
+against how many views were answered with the page (every answered view must be recorded).
+
+    python benchmarks/page_load.py [--keep DIR] [--database URL ...] [--repeat 200] [--load]
 
 `--database postgresql://postgres@127.0.0.1:5432/cchc_bench` runs on an existing, empty
-PostgreSQL database instead of SQLite.
+PostgreSQL database instead of SQLite; `--database sqlite --database postgresql://…` runs both
+one after the other and ends with their p95 side by side. Each database gets its own folder
+under the work folder.
 """
 
 from __future__ import annotations
@@ -44,25 +49,30 @@ PASSWORD = "Benchmark-mat-khau-2026"
 OFFICIAL = "bench_official"
 
 
-DATABASE: str | None = None
-"""A database URL from `--database`; None keeps SQLite in the work folder."""
+TRACKED = ("lesson page", "document page")
+"""The pages whose every view writes an access event."""
 
 
-def settings(work: Path) -> dict[str, str]:
+def label(database: str | None) -> str:
+    """A short name for a database URL (None: SQLite in the work folder)."""
+    return "sqlite" if database is None else database.split(":", 1)[0].split("+", 1)[0]
+
+
+def settings(work: Path, database: str | None) -> dict[str, str]:
     """The app's settings for a work folder, as CCHC_ environment variables."""
     return {
         "CCHC_SECRET_KEY": "benchmark-secret-key-" + "x" * 32,
-        "CCHC_SQLALCHEMY_DATABASE_URI": DATABASE or f"sqlite:///{work / 'bench.sqlite'}",
+        "CCHC_SQLALCHEMY_DATABASE_URI": database or f"sqlite:///{work / 'bench.sqlite'}",
         "CCHC_SEARCH_INDEX_DIR": str(work / "search-index"),
         "CCHC_UPLOAD_DIR": str(work / "uploads"),
         "CCHC_LOGIN_RATE_LIMIT": "100000 per minute",
     }
 
 
-def prepare(work: Path) -> None:
+def prepare(work: Path, database: str | None) -> None:
     """Run quickstart into `work` once, and make the official the benchmark signs in as."""
-    env = {**os.environ, **settings(work)}
-    marker = work / f"prepared-{'sqlite' if DATABASE is None else 'database'}"
+    env = {**os.environ, **settings(work, database)}
+    marker = work / "prepared"
     # A kept database only needs the migrations added since it was made.
     command = ["db", "upgrade"] if marker.exists() else ["quickstart", "--no-serve"]
     if not marker.exists():
@@ -72,7 +82,7 @@ def prepare(work: Path) -> None:
         env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )  # fmt: skip
     marker.touch()
-    os.environ.update(settings(work))
+    os.environ.update(settings(work, database))
     app = create()
     from cchc_learn.auth import service as auth_service
     from cchc_learn.database import declare_write
@@ -163,6 +173,17 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
+def recorded(app) -> int:
+    """How many access events the database holds."""
+    from sqlalchemy import func, select
+
+    from cchc_learn.extensions import db
+    from cchc_learn.tracking.models import AccessEvent
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AccessEvent)) or 0
+
+
 def time_calls(repeat: int, call: Callable[[], object]) -> list[float]:
     """Seconds per call, after two warm-up calls."""
     for _ in range(2):
@@ -185,12 +206,16 @@ def in_process(app, urls: dict[str, str], repeat: int, pages_dir: Path) -> None:
         bodies[url] = response.get_data()
     bare_client = bare_app(save_pages(bodies, pages_dir)).test_client()
     print(f"\nIn process, {repeat} requests each (ms)")
-    print(f"{'page':16} {'KB':>6} {'app p50':>8} {'app p95':>8} {'bare p50':>9} {'× bare p50':>10}")
+    print(f"{'page':16} {'KB':>6} {'app p50':>8} {'app p95':>8} {'bare p50':>9} {'bare p95':>9} "
+          f"{'× bare p50':>10} {'events/views':>13}")  # fmt: skip
     for name, url in urls.items():
+        before = recorded(app)
         ours = percentiles(time_calls(repeat, lambda url=url: client.get(url)))
+        events = f"{recorded(app) - before}/{repeat + 2}" if name in TRACKED else ""
         bare = percentiles(time_calls(repeat, lambda url=url: bare_client.get(url.split("?")[0])))
         print(f"{name:16} {len(bodies[url]) / 1024:>6.1f} {ours[0]:>8.2f} {ours[1]:>8.2f} "
-              f"{bare[0]:>9.2f} {ours[0] / bare[0]:>10.1f}")  # fmt: skip
+              f"{bare[0]:>9.2f} {bare[1]:>9.2f} {ours[0] / bare[0]:>10.1f} "
+              f"{events:>13}")  # fmt: skip
 
 
 def free_port() -> int:
@@ -292,40 +317,66 @@ def hammer(port: int, path: str, sign_in: bool, clients: int, requests: int, sec
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, percentiles(latencies), errors[0], len(latencies)
+    return len(latencies) / elapsed, percentiles(latencies), errors[0], len(latencies) - errors[0]
 
 
-def load(urls: dict[str, str], pages_dir: Path, work: Path, args) -> None:
-    """Print the loopback table: the app and the bare app under the same gunicorn."""
+def load(app, urls: dict[str, str], pages_dir: Path, work: Path, database: str | None,
+         args) -> dict[str, tuple[float, float]]:  # fmt: skip
+    """Print the loopback table: the app and the bare app under the same gunicorn.
+
+    Returns each page's p50 and p95 (ms) under load.
+    """
     here = Path(__file__).resolve().parent
-    env = {**os.environ, **settings(work), "PYTHONPATH": f"{ROOT}{os.pathsep}{here}"}
+    env = {**os.environ, **settings(work, database), "PYTHONPATH": f"{ROOT}{os.pathsep}{here}"}
     app_port, bare_port = free_port(), free_port()
     servers = [serve("wsgi:app", app_port, args.workers, env),
                serve(f"page_load:bare_app({str(pages_dir)!r})", bare_port, args.workers,
                      env)]  # fmt: skip
+    results = {}
     try:
         print(f"\nLoopback: gunicorn, {args.workers} workers × 4 threads, {args.clients} clients, "
               f"at most {args.requests} requests or {args.seconds:.0f} s per row")  # fmt: skip
         print(f"{'page':16} {'app req/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6} "
-              f"{'bare req/s':>10} {'bare p95':>8} {'× bare req/s':>12}")  # fmt: skip
+              f"{'bare req/s':>10} {'bare p95':>8} {'× bare req/s':>12} "
+              f"{'events/views':>13}")  # fmt: skip
         for name, url in urls.items():
+            before = recorded(app)
             ours = hammer(app_port, url, True, args.clients, args.requests, args.seconds)
+            events = f"{recorded(app) - before}/{ours[3]}" if name in TRACKED else ""
             bare = hammer(bare_port, url.split("?")[0], False, args.clients, args.requests,
                           args.seconds)  # fmt: skip
             ratio = bare[0] / ours[0]
+            results[name] = ours[1]
             print(f"{name:16} {ours[0]:>9.1f} {ours[1][0]:>7.1f} {ours[1][1]:>7.1f} "
-                  f"{ours[2]:>6} {bare[0]:>10.1f} {bare[1][1]:>8.1f} {ratio:>12.1f}")  # fmt: skip
+                  f"{ours[2]:>6} {bare[0]:>10.1f} {bare[1][1]:>8.1f} {ratio:>12.1f} "
+                  f"{events:>13}")  # fmt: skip
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
+    return results
+
+
+def compare(results: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """Print each page's p95 under load on every database, and each against the last one."""
+    names = list(results)
+    last = names[-1]
+    print("\nUnder load, p95 ms on each database")
+    print(f"{'page':16} " + " ".join(f"{n:>10}" for n in names)
+          + "".join(f" {'÷ ' + last if len(names) == 2 else n + ' ÷ ' + last:>14}"
+                    for n in names[:-1]))  # fmt: skip
+    for page in results[last]:
+        p95 = [results[n][page][1] for n in names]
+        print(f"{page:16} " + " ".join(f"{v:>10.1f}" for v in p95)
+              + "".join(f" {v / p95[-1]:>14.2f}" for v in p95[:-1]))  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Prepare the data, then print the tables."""
+    """Prepare the data, then print the tables for each database."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="work folder to reuse (default: a temp one)")
-    parser.add_argument("--database", help="database URL (default: SQLite in the work folder)")
+    parser.add_argument("--database", action="append",
+                        help="database URL, or 'sqlite' (default); may be given more than once")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--load", action="store_true", help="also run the loopback load test")
     parser.add_argument("--clients", type=int, default=8)
@@ -333,19 +384,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args(argv)
-    global DATABASE
-    DATABASE = args.database
+    databases = [None if d in (None, "sqlite") else d for d in (args.database or [None])]
 
+    under_load = {}
     with tempfile.TemporaryDirectory() as temp:
-        work = args.keep or Path(temp)
-        work.mkdir(parents=True, exist_ok=True)
-        prepare(work)
-        app = create()
-        urls = pages(app)
-        pages_dir = work / "bare-pages"
-        in_process(app, urls, args.repeat, pages_dir)
-        if args.load:
-            load(urls, pages_dir, work, args)
+        for database in databases:
+            name = label(database)
+            print(f"\n== {name} ==", flush=True)
+            work = (args.keep or Path(temp)) / name
+            work.mkdir(parents=True, exist_ok=True)
+            prepare(work, database)
+            app = create()
+            urls = pages(app)
+            pages_dir = work / "bare-pages"
+            in_process(app, urls, args.repeat, pages_dir)
+            if args.load:
+                under_load[name] = load(app, urls, pages_dir, work, database, args)
+            with app.app_context():
+                from cchc_learn.extensions import db
+
+                db.engine.dispose()
+    if len(under_load) > 1:
+        compare(under_load)
     return 0
 
 

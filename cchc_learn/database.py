@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
@@ -58,8 +59,44 @@ def declare_write(value: bool = True) -> None:
     _write_intent.set(value)
 
 
+def writes_declared() -> bool:
+    """Whether the current request or command has declared that it writes."""
+    return _write_intent.get()
+
+
+@contextmanager
+def short_write() -> Iterator[None]:
+    """Run the block in a writing transaction of its own, committed when the block ends.
+
+    For a unit of work that only reads (a page view) yet must record something: its read
+    transaction ends first, so on SQLite the write lock (BEGIN IMMEDIATE) is held only while
+    the block's changes are written, not while the rest of the request runs. Nothing loaded is
+    expired, since the reading part changed nothing.
+    """
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    token = None
+    try:
+        session.commit()
+        token = _write_intent.set(True)
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        if token is not None:
+            _write_intent.reset(token)
+        session.expire_on_commit = keep
+
+
 def writes_on_get(view):
-    """Mark a view that writes even on GET, so SQLite takes the write lock up front."""
+    """Mark a view that writes even on GET, so SQLite takes the write lock up front.
+
+    Not for a page that only records being seen: it holds the lock while the page renders.
+    Such a page calls tracking's record, which writes in a short_write once it is rendered.
+    """
     view.writes_on_get = True
     return view
 

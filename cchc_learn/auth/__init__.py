@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 
@@ -26,12 +28,19 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"
 
+    # Runs on every signed-in request: one query with the roles joined, built once.
+    by_id = (
+        select(models.User)
+        .options(joinedload(models.User.role_links))
+        .where(models.User.id == bindparam("uid"))
+    )
+
     @login_manager.user_loader
     def load_user(user_id: str):
         uid, _, version = user_id.partition(":")
         if not uid.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(models.User, int(uid))
+        user = db.session.execute(by_id, {"uid": int(uid)}).unique().scalar_one_or_none()
         if user is None or not user.active or user.session_version != int(version):
             return None
         return user

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
 from ..revision_fields import RevisionFields
+from ..textnorm import number_key
 
 STATUSES = {
     "in_force": "Còn hiệu lực",
@@ -27,6 +28,7 @@ class Document(db.Model):
     __table_args__ = (
         Index("ix_document_number_key", "number_key"),
         Index("ix_document_issued", "issued"),
+        Index("ix_document_replaced_by_key", "replaced_by_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +40,8 @@ class Document(db.Model):
     issued: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="in_force")
     replaced_by: Mapped[str | None] = mapped_column(String(80))
+    replaced_by_key: Mapped[str | None] = mapped_column(String(80))
+    """The number key of replaced_by, kept by the model: finds what a document replaced."""
     summary: Mapped[str] = mapped_column(Text)
     body_md: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
@@ -81,6 +85,12 @@ class Document(db.Model):
         return self.source_path is not None
 
 
+@event.listens_for(Document, "before_insert")
+@event.listens_for(Document, "before_update")
+def _refresh_replaced_by_key(_mapper, _connection, doc: Document) -> None:
+    doc.replaced_by_key = number_key(doc.replaced_by or "")[:80] or None
+
+
 class DocumentTopic(db.Model):
     """A topic (PAR-INDEX, Một cửa, …) a document belongs to."""
 
@@ -120,3 +130,19 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="attachments")
+
+
+class DocumentCitation(db.Model):
+    """A [[number]] link in a citing text (a lesson, …) to whichever document has the number.
+
+    Kept by the citing feature whenever its text is saved; keyed by the folded number, so a
+    document added or renumbered later is cited without touching the rows.
+    """
+
+    __tablename__ = "citation"
+    __table_args__ = (Index("ix_citation_source", "source_kind", "source_id"),)
+
+    # The key first: a document page looks its citations up by number.
+    number_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    source_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source_id: Mapped[int] = mapped_column(primary_key=True)

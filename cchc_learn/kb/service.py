@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import extract, func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import Select, bindparam, extract, func, or_, select
+from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..clock import utcnow
@@ -30,6 +31,14 @@ SORTS = {
 
 WITHOUT_TEXT = (defer(Document.body_md), defer(Document.body_html), defer(Document.toc_html))
 """Load options for lists of documents: their texts (up to 200,000 characters) stay unread."""
+
+_ONE = (defer(Document.body_md), joinedload(Document.topic_links))
+"""Load options for one document shown on its page: the Markdown left unread, topics joined."""
+
+# Built once: they run on every document page, where building a statement costs more than
+# running it.
+_BY_SLUG = select(Document).options(*_ONE).where(Document.slug == bindparam("slug"))
+_FILES = select(Attachment).where(Attachment.document_id == bindparam("id")).order_by(Attachment.id)
 
 
 class KbError(ValueError):
@@ -208,23 +217,17 @@ def sync_documents(
     return summary
 
 
-def find_by_number(number: str | None) -> Document | None:
-    """The live document with this number, when exactly one has it."""
-    if not number:
-        return None
-    docs = db.session.scalars(
-        select(Document).where(Document.number_key == number_key(number),
-                               Document.archived.is_(False)).limit(2)).all()
-    return docs[0] if len(docs) == 1 else None
-
-
 def get_document(ident: str) -> Document | None:
-    """Find a live document by id or slug."""
+    """Find a live document by id or slug, its topics and files loaded."""
     if ident.isdigit():
-        doc = db.session.get(Document, int(ident))
+        doc = db.session.get(Document, int(ident), options=_ONE)
     else:
-        doc = db.session.scalar(select(Document).where(Document.slug == ident[:120]))
-    return doc if doc is not None and not doc.archived else None
+        doc = db.session.execute(_BY_SLUG, {"slug": ident[:120]}).unique().scalar_one_or_none()
+    if doc is None or doc.archived:
+        return None
+    # Apart from the topics: joined to them, each file's row would repeat the whole text.
+    set_committed_value(doc, "attachments", db.session.scalars(_FILES, {"id": doc.id}).all())
+    return doc
 
 
 @dataclass
@@ -309,46 +312,89 @@ def browse(
     return BrowseResult(list(docs), total, facets)
 
 
-def related(doc: Document, limit: int = 6) -> list[Document]:
-    """Documents sharing most topics with doc, newest first, plus replacement links."""
-    linked = []
-    if doc.replaced_by:
-        linked += db.session.scalars(
-            select(Document)
-            .options(*WITHOUT_TEXT)
-            .where(
-                Document.number_key == number_key(doc.replaced_by), Document.archived.is_(False)
-            )
+@dataclass(frozen=True)
+class Link:
+    """A document as a link beside another one shows it."""
+
+    id: int
+    slug: str
+    doc_type: str
+    number: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """What a document page shows beside the document."""
+
+    successor: Link | None
+    """The live document with the number this one was replaced by, when exactly one has it."""
+    documents: list[Link]
+    """What replaces it and what it replaced, then those sharing most topics, newest first."""
+
+
+_LINK_COLUMNS = (Document.id, Document.slug, Document.doc_type, Document.number, Document.summary)
+
+# Built once, and read as plain rows: they run on every document page.
+_NEAR = (
+    select(*_LINK_COLUMNS, Document.number_key, Document.replaced_by_key)
+    .where(
+        or_(Document.number_key == bindparam("successor_key"),
+            Document.replaced_by_key == bindparam("key")),
+        Document.archived.is_(False),
+    )
+    .order_by(Document.id)
+)  # fmt: skip
+"""What replaces a document (number :successor_key) and what it replaced (number :key)."""
+
+
+def _ranked_by_topics() -> Select:
+    # Rank ids from the topic links first: scanning or grouping whole document rows would
+    # read their texts along (SQLite keeps them before `archived` in each row).
+    overlap = func.count().label("overlap")
+    issued = func.max(Document.issued).label("issued")
+    ranked = (
+        select(DocumentTopic.document_id.label("id"), issued, overlap)
+        .join(Document, Document.id == DocumentTopic.document_id)
+        .where(
+            DocumentTopic.topic.in_(bindparam("topics", expanding=True)),
+            DocumentTopic.document_id != bindparam("id"),
+            Document.archived.is_(False),
         )
-    # Numbers are compared folded (SQLite's lower() leaves Đ alone); replaced documents
-    # are few, so the comparison happens here.
-    linked += [
-        d
-        for d in db.session.scalars(
-            select(Document)
-            .options(*WITHOUT_TEXT)
-            .where(Document.replaced_by.is_not(None), Document.archived.is_(False))
-        )
-        if number_key(d.replaced_by) == doc.number_key
-    ]
-    topics = doc.topics
-    if topics:
-        overlap = func.count(DocumentTopic.topic)
-        rows = db.session.execute(
-            select(Document, overlap)
-            .options(*WITHOUT_TEXT)
-            .join(DocumentTopic, DocumentTopic.document_id == Document.id)
-            .where(
-                DocumentTopic.topic.in_(topics), Document.id != doc.id, Document.archived.is_(False)
-            )
-            .group_by(Document.id)
-            .order_by(overlap.desc(), Document.issued.desc())
-            .limit(limit)
-        ).all()
-        linked += [d for d, _ in rows]
+        .group_by(DocumentTopic.document_id)
+        .order_by(overlap.desc(), issued.desc())
+        .limit(bindparam("limit"))
+        .subquery()
+    )
+    return (
+        select(*_LINK_COLUMNS)
+        .join(ranked, ranked.c.id == Document.id)
+        .order_by(ranked.c.overlap.desc(), ranked.c.issued.desc())
+    )
+
+
+_RANKED = _ranked_by_topics()
+"""The :limit other live documents sharing most of :topics, newest first among equals."""
+
+
+def _link(row) -> Link:
+    return Link(row.id, row.slug, row.doc_type, row.number, row.summary)
+
+
+def related(doc: Document, limit: int = 6) -> Related:
+    """What replaces doc, and up to limit documents to show beside it (see Related)."""
+    connection = db.session.connection()
+    successor_key = number_key(doc.replaced_by) if doc.replaced_by else None
+    params = {"successor_key": successor_key, "key": doc.number_key}
+    near = connection.execute(_NEAR, params).all()
+    successors = [_link(row) for row in near if successor_key and row.number_key == successor_key]
+    linked = successors + [_link(row) for row in near if row.replaced_by_key == doc.number_key]
+    if doc.topics:
+        params = {"topics": doc.topics, "id": doc.id, "limit": limit}
+        linked += [_link(row) for row in connection.execute(_RANKED, params)]
     seen, out = set(), []
-    for d in linked:
-        if d.id not in seen and d.id != doc.id:
-            seen.add(d.id)
-            out.append(d)
-    return out[:limit]
+    for link in linked:
+        if link.id not in seen and link.id != doc.id:
+            seen.add(link.id)
+            out.append(link)
+    return Related(successors[0] if len(successors) == 1 else None, out[:limit])

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import current_user
 
 from ..access import signed_in
 from ..boundary import page_number
-from ..tracking.hook import note_access, tracked
+from ..tracking import events
 from . import files, service
 from .citations import cited_by
 from .models import STATUSES, Attachment
@@ -62,20 +63,21 @@ def index():
 
 @bp.route("/<ident>")
 @signed_in
-@tracked
 def show(ident: str):
     doc = service.get_document(ident)
     if doc is None:
         abort(404)
-    note_access("document", doc.id, doc.version)
-    return render_template("kb/document.html", doc=doc, related=service.related(doc),
-                           citations=cited_by(doc),
-                           successor=service.find_by_number(doc.replaced_by))
+    near = service.related(doc)
+    page = render_template("kb/document.html", doc=doc, related=near.documents,
+                           citations=cited_by(doc), successor=near.successor)
+    # Recorded once the page is rendered, so no write lock is held while it renders.
+    if request.method == "GET":
+        events.record(current_user.id, events.document_view(doc.id, doc.version))
+    return page
 
 
 @bp.route("/<ident>/files/<int:attachment_id>")
 @signed_in
-@tracked
 def download(ident: str, attachment_id: int):
     doc = service.get_document(ident)
     attachment = doc and next((a for a in doc.attachments if a.id == attachment_id), None)
@@ -84,11 +86,18 @@ def download(ident: str, attachment_id: int):
     path = files.stored_path(Path(current_app.config["UPLOAD_DIR"]), attachment.stored_name)
     if not path.is_file():
         abort(404)
-    note_access("attachment", attachment.id, doc.version, action="download")
-    return send_file(
+    response = send_file(
         path,
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.original_name,
         max_age=0,
     )
+    # Only a whole file sent counts (not a 304 or a range of it).
+    if response.status_code == 200 and request.method == "GET":
+        try:
+            events.record(current_user.id, events.attachment_download(attachment.id, doc.version))
+        except BaseException:
+            response.close()
+            raise
+    return response

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, defer
 
 from ..clock import utcnow
 from ..extensions import db
-from ..tracking.models import AccessEvent
+from ..tracking import events
 from .models import Lesson, LessonCompletion, Module, ModuleAsset
 
 _LIVE_LESSON = (Lesson.published.is_(True), Lesson.archived.is_(False))
@@ -47,7 +48,12 @@ def module_url(module: Module) -> str:
 
 def lesson_url(lesson: Lesson) -> str:
     """Path of a lesson page."""
-    return f"/modules/{lesson.module.slug}/{lesson.slug}"
+    return lesson_path(lesson.module.slug, lesson.slug)
+
+
+def lesson_path(module_slug: str, lesson_slug: str) -> str:
+    """Path of a lesson page, from the two slugs."""
+    return f"/modules/{module_slug}/{lesson_slug}"
 
 
 def modules_with_progress(user_id: int, *, include_empty: bool = False) -> list[ModuleProgress]:
@@ -99,20 +105,70 @@ def get_module(slug: str, *, drafts: bool = False) -> Module | None:
     return module
 
 
-def lesson_rows(module: Module, user_id: int, *, drafts: bool = False) -> list[LessonRow]:
-    """The module's lessons in order, each with the official's completion time."""
+def _rows(drafts: bool) -> Select:
+    """Live lessons (published ones only, unless drafts) with the completion time of :user_id."""
     query = (
         select(Lesson, LessonCompletion.completed_at)
         .outerjoin(
             LessonCompletion,
-            and_(LessonCompletion.lesson_id == Lesson.id, LessonCompletion.user_id == user_id),
+            and_(
+                LessonCompletion.lesson_id == Lesson.id,
+                LessonCompletion.user_id == bindparam("user_id"),
+            ),
         )
-        .where(Lesson.module_id == module.id, Lesson.archived.is_(False))
+        .where(Lesson.archived.is_(False))
         .order_by(Lesson.position, Lesson.id)
     )
-    if not drafts:
-        query = query.where(Lesson.published.is_(True))
-    return [LessonRow(lesson, at) for lesson, at in db.session.execute(query)]
+    return query if drafts else query.where(Lesson.published.is_(True))
+
+
+# What a lesson page never shows stays unread (texts, and columns that cost a conversion).
+_NOT_ON_LESSON_PAGE = (
+    contains_eager(Lesson.module).options(
+        *(defer(c) for c in (Module.body_md, Module.body_html, Module.summary, Module.topics,
+                             Module.audience, Module.created_at, Module.updated_at))
+    ),
+    *(defer(c) for c in (Lesson.body_md, Lesson.plain_text, Lesson.content_hash,
+                         Lesson.created_at, Lesson.updated_at)),
+)  # fmt: skip
+
+
+def _module_lessons(drafts: bool) -> Select:
+    """_rows of the live module :slug, with the module; what the page never shows unread."""
+    query = (
+        _rows(drafts)
+        .join(Module, Module.id == Lesson.module_id)
+        .options(*_NOT_ON_LESSON_PAGE)
+        .where(Module.slug == bindparam("slug"), Module.archived.is_(False))
+    )
+    return query if drafts else query.where(Module.published.is_(True))
+
+
+# Built once, for officials and for authors: these run on every lesson and module page, where
+# building a statement costs more than SQLite takes to run it.
+_ROWS_OF_MODULE = {
+    drafts: _rows(drafts).where(Lesson.module_id == bindparam("module_id"))
+    for drafts in (False, True)
+}
+_LESSONS_OF_MODULE = {drafts: _module_lessons(drafts) for drafts in (False, True)}
+
+
+def lesson_rows(module: Module, user_id: int, *, drafts: bool = False) -> list[LessonRow]:
+    """The module's lessons in order, each with the official's completion time."""
+    params = {"user_id": user_id, "module_id": module.id}
+    return [LessonRow(lesson, at) for lesson, at in db.session.execute(
+        _ROWS_OF_MODULE[drafts], params)]  # fmt: skip
+
+
+def module_lessons(slug: str, user_id: int, *, drafts: bool = False) -> list[LessonRow]:
+    """A live module's lessons as lesson_rows gives them, with the module, in one query.
+
+    Empty when there is no such module to be seen, or it has no lesson to be seen. What a
+    lesson page does not show (the Markdown sources, the module's own text) stays unread.
+    """
+    params = {"user_id": user_id, "slug": slug[:80]}
+    return [LessonRow(lesson, at) for lesson, at in db.session.execute(
+        _LESSONS_OF_MODULE[drafts], params)]  # fmt: skip
 
 
 def progress_of(rows: list[LessonRow]) -> ModuleProgress | None:
@@ -157,16 +213,7 @@ def complete_lesson(user_id: int, lesson: Lesson) -> tuple[LessonCompletion, boo
         if existing is None:
             raise
         return existing, False
-    db.session.add(
-        AccessEvent(
-            user_id=user_id,
-            object_type="lesson",
-            object_id=lesson.id,
-            version=lesson.version,
-            action="complete",
-            at=row.completed_at,
-        )
-    )
+    events.record(user_id, events.lesson_completion(lesson.id, lesson.version), at=row.completed_at)
     db.session.commit()
     return row, True
 

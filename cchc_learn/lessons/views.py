@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..access import has_any_role, signed_in
-from ..tracking.hook import note_access, tracked
+from ..tracking import events
 from . import service
 
 bp = Blueprint("lessons", __name__, url_prefix="/modules")
@@ -49,20 +49,16 @@ def module_page(module: str):
 
 @bp.route("/<module>/<lesson>")
 @signed_in
-@tracked
 def lesson_page(module: str, lesson: str):
-    found = _module_or_404(module)
-    rows = service.lesson_rows(found, current_user.id, drafts=_drafts())
+    drafts = _drafts()
+    rows = service.module_lessons(module, current_user.id, drafts=drafts)
     index = next((i for i, row in enumerate(rows) if row.lesson.slug == lesson), None)
     if index is None:
         abort(404)
     row = rows[index]
-    if row.lesson.visible:
-        # Drafts that trainers look at are previews: nothing is recorded for them.
-        note_access("lesson", row.lesson.id, row.lesson.version)
-    return render_template(
+    page = render_template(
         "lessons/lesson.html",
-        module=found,
+        module=row.lesson.module,
         lesson=row.lesson,
         completed_at=row.completed_at,
         previous=rows[index - 1].lesson if index > 0 else None,
@@ -70,8 +66,13 @@ def lesson_page(module: str, lesson: str):
         position=index + 1,
         count=len(rows),
         progress=service.progress_of(rows),
-        can_author=_drafts(),
+        can_author=drafts,
     )
+    # Drafts that trainers look at are previews: nothing is recorded for them. Recorded once
+    # the page is rendered, so no write lock is held while it renders.
+    if row.lesson.visible and request.method == "GET":
+        events.record(current_user.id, events.lesson_view(row.lesson.id, row.lesson.version))
+    return page
 
 
 @bp.route("/<module>/<lesson>/complete", methods=["POST"])

@@ -1,10 +1,8 @@
-"""Access tracking: views, downloads and completions by signed-in officials."""
+"""Access tracking: views, downloads and completions by signed-in officials (see events.py)."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the models and the central request hook."""
-    from . import hook, models  # noqa: F401
-
-    hook.init_app(app)
+    """Register the models."""
+    from . import models  # noqa: F401

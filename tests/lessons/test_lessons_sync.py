@@ -31,6 +31,7 @@ from cchc_learn.lessons.models import (
     ModuleRevision,
 )
 from cchc_learn.search.models import SearchChange
+from cchc_learn.tracking import events
 from cchc_learn.tracking.models import AccessEvent
 
 
@@ -95,15 +96,7 @@ def record_history(app, slug: str) -> None:
     with app.app_context():
         declare_write()
         lesson = db.session.scalar(select(Lesson).where(Lesson.slug == slug))
-        db.session.add(
-            AccessEvent(
-                user_id=user_id,
-                object_type="lesson",
-                object_id=lesson.id,
-                version=lesson.version,
-                action="view",
-            )
-        )
+        events.record(user_id, events.lesson_view(lesson.id, lesson.version))
         db.session.add(
             LessonCompletion(user_id=user_id, lesson_id=lesson.id, lesson_version=lesson.version)
         )
