@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+SLUG_MAX_LENGTH = 80
+# The one slug rule for every file-named or web-named thing (documents, modules, lessons, banks,
+# quizzes): it fits the narrowest slug column (modules and lessons, 80 characters).
+SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{SLUG_MAX_LENGTH - 1}}}\Z")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -14,7 +18,12 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
-def slugify(text: str, max_length: int = 100) -> str:
+def is_slug(text: object) -> bool:
+    """Whether text is a slug: a-z, 0-9 and hyphens, starting with a letter or digit."""
+    return isinstance(text, str) and SLUG_RE.match(text) is not None
+
+
+def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
     """An ASCII slug: folded, non-alphanumerics become single hyphens."""
     return _NON_ALNUM.sub("-", fold(text)).strip("-")[:max_length].strip("-")
 

@@ -36,11 +36,7 @@ def check_command(directory: str | None) -> None:
     tree = load_tree(_root(directory))
     if tree.problems:
         _report(tree)
-    click.echo(
-        f"Không có lỗi: {len(tree.documents)} văn bản, {len(tree.modules)} chuyên đề, "
-        f"{tree.lesson_count} bài học, {len(tree.quizzes.banks)} ngân hàng câu hỏi "
-        f"({tree.quizzes.item_count} câu), {len(tree.quizzes.quizzes)} bài kiểm tra."
-    )
+    click.echo(f"Không có lỗi: {tree.counts}.")
 
 
 def sync_content(directory: str | None = None, *, echo=click.echo) -> None:
@@ -51,8 +47,7 @@ def sync_content(directory: str | None = None, *, echo=click.echo) -> None:
         _report(tree)
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     try:
-        steps = len(tree.documents) + len(tree.modules) + tree.lesson_count
-        with click.progressbar(length=steps, label="Đang nạp nội dung", file=None) as bar:
+        with click.progressbar(length=tree.steps, label="Đang nạp nội dung", file=None) as bar:
             summaries = sync_tree(tree, upload_dir=upload_dir, progress=lambda _item: bar.update(1))
         db.session.commit()
     except Exception:

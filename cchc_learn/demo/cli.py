@@ -6,13 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .. import quickstart
 from ..database import declare_write
 from . import data
-
-
-def register_step(app, name: str, func) -> None:
-    """Let a feature add a quickstart step (content sync, index build, …) run in order."""
-    app.extensions.setdefault("cchc_quickstart", []).append((name, func))
 
 
 @click.command("quickstart")
@@ -27,7 +23,7 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
     declare_write()
     click.echo("· Cập nhật cơ sở dữ liệu (migrations)…")
     upgrade(directory=current_app.config["MIGRATIONS_DIR"])
-    for name, step in current_app.extensions.get("cchc_quickstart", []):
+    for name, step in quickstart.steps():
         click.echo(f"· {name}…")
         step()
     click.echo("· Tạo tỉnh mẫu và tài khoản mẫu…")

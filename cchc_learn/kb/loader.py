@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..content.frontmatter import ContentError, MarkdownFile, Problem, read_markdown_file
-from ..textnorm import number_key
+from ..content.frontmatter import MarkdownFile, read_markdown_file
+from ..content.problems import ContentError, Problem
+from ..content.schema import Choice, Date, Field, Names, Schema, Text, Where
+from ..textnorm import is_slug, number_key
 from .models import STATUSES
 
 DOC_TYPES = (
@@ -31,20 +33,6 @@ DOC_TYPES = (
     "Tờ trình",
     "Kết luận",
 )
-ALLOWED_KEYS = {
-    "number",
-    "type",
-    "issuer",
-    "issued",
-    "status",
-    "replaced_by",
-    "topics",
-    "summary",
-    "source",
-    "attachments",
-}
-REQUIRED_KEYS = ("number", "type", "issuer", "issued", "summary")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,118}$")
 NUMBER_RE = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/._-]{0,78}$")
 
 
@@ -82,137 +70,105 @@ class DocumentSource:
         return number_key(self.number)
 
 
-def _text(
-    md: MarkdownFile, key: str, problems: list[Problem], *, max_len: int, required: bool = True
-) -> str | None:
-    value = md.meta.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.append(Problem(md.path, md.line_of(key), f"thiếu khóa bắt buộc '{key}'"))
-        return None
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        problems.append(Problem(md.path, md.line_of(key), f"'{key}' phải là chuỗi ký tự"))
-        return None
-    text = str(value).strip()
-    if len(text) > max_len:
-        problems.append(Problem(md.path, md.line_of(key), f"'{key}' dài quá {max_len} ký tự"))
-        return None
-    return text
-
-
-def validate_document(md: MarkdownFile, slug: str) -> tuple[DocumentSource | None, list[Problem]]:
-    """Check one parsed file against the document schema."""
-    problems: list[Problem] = []
-    if not SLUG_RE.match(slug):
-        problems.append(
-            Problem(md.path, 1, "tên tệp chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang")
-        )
-    for key in sorted(set(md.meta) - ALLOWED_KEYS):
-        problems.append(
-            Problem(
-                md.path,
-                md.line_of(key),
-                f"khóa không được hỗ trợ '{key}' (cho phép: {', '.join(sorted(ALLOWED_KEYS))})",
-            )
-        )
-    number = _text(md, "number", problems, max_len=80)
-    if number and not NUMBER_RE.match(number):
-        problems.append(
-            Problem(md.path, md.line_of("number"), f"số ký hiệu không hợp lệ: {number!r}")
-        )
-    doc_type = _text(md, "type", problems, max_len=60)
-    if doc_type and doc_type not in DOC_TYPES:
-        problems.append(
-            Problem(
-                md.path,
-                md.line_of("type"),
-                f"loại văn bản không hợp lệ '{doc_type}' (cho phép: {', '.join(DOC_TYPES)})",
-            )
-        )
-    issuer = _text(md, "issuer", problems, max_len=200)
-    summary = _text(md, "summary", problems, max_len=2000)
-    source = _text(md, "source", problems, max_len=300, required=False)
-    issued = md.meta.get("issued")
-    if issued is None:
-        problems.append(Problem(md.path, md.line_of("issued"), "thiếu khóa bắt buộc 'issued'"))
-    elif not isinstance(issued, date):
-        problems.append(
-            Problem(md.path, md.line_of("issued"), "'issued' phải là ngày dạng YYYY-MM-DD")
-        )
-        issued = None
-    status = md.meta.get("status", "in_force")
-    if status not in STATUSES:
-        problems.append(
-            Problem(
-                md.path,
-                md.line_of("status"),
-                f"trạng thái không hợp lệ '{status}' (cho phép: {', '.join(STATUSES)})",
-            )
-        )
-    replaced_by = _text(md, "replaced_by", problems, max_len=80, required=False)
-    if status == "replaced" and not replaced_by:
-        problems.append(
-            Problem(md.path, md.line_of("status"), "văn bản 'replaced' phải có 'replaced_by'")
-        )
-    topics = md.meta.get("topics", [])
+def _topics_problem(topics: object) -> str | None:
     if not isinstance(topics, list) or not all(
         isinstance(t, str) and 0 < len(t.strip()) <= 60 for t in topics
     ):
-        problems.append(
-            Problem(
-                md.path,
-                md.line_of("topics"),
-                "'topics' phải là danh sách tên chủ đề (tối đa 60 ký tự)",
-            )
-        )
-        topics = []
+        return "'topics' phải là danh sách tên chủ đề (tối đa 60 ký tự)"
+    return None
+
+
+def _attachments(value: object, where: Where) -> list[AttachmentSource]:
+    if not isinstance(value, list):
+        where.report("'attachments' phải là danh sách {file, title}")
+        return []
     attachments = []
-    raw_attachments = md.meta.get("attachments", [])
-    if not isinstance(raw_attachments, list):
-        problems.append(
-            Problem(
-                md.path, md.line_of("attachments"), "'attachments' phải là danh sách {file, title}"
-            )
-        )
-        raw_attachments = []
-    for item in raw_attachments:
+    for item in value:
         if (
             not isinstance(item, dict)
             or set(item) - {"file", "title"}
             or not isinstance(item.get("file"), str)
         ):
-            problems.append(
-                Problem(
-                    md.path,
-                    md.line_of("attachments"),
-                    "mỗi tệp đính kèm cần 'file' (và tùy chọn 'title')",
-                )
-            )
+            where.report("mỗi tệp đính kèm cần 'file' (và tùy chọn 'title')")
             continue
         attachments.append(
             AttachmentSource(
                 file=item["file"].strip(),
                 title=str(item.get("title") or item["file"]),
-                line=md.line_of("attachments"),
+                line=where.line,
             )
+        )
+    return attachments
+
+
+_TOO_LONG = "'{key}' dài quá {max} ký tự"
+
+_FIELDS = {
+    "number": Text(
+        required=True,
+        max=80,
+        too_long=_TOO_LONG,
+        valid=NUMBER_RE.match,
+        invalid="số ký hiệu không hợp lệ: {value!r}",
+    ),
+    "type": Text(
+        required=True,
+        max=60,
+        too_long=_TOO_LONG,
+        valid=DOC_TYPES.__contains__,
+        invalid=f"loại văn bản không hợp lệ '{{value}}' (cho phép: {', '.join(DOC_TYPES)})",
+    ),
+    "issuer": Text(required=True, max=200, too_long=_TOO_LONG),
+    "summary": Text(required=True, max=2000, too_long=_TOO_LONG),
+    "source": Text(max=300, too_long=_TOO_LONG),
+    "issued": Date(required=True),
+    "status": Choice(
+        choices=STATUSES,
+        default="in_force",
+        wrong="trạng thái không hợp lệ '{value}' (cho phép: {choices})",
+    ),
+    "replaced_by": Text(max=80, too_long=_TOO_LONG),
+    "topics": Names(
+        problem=_topics_problem,
+        clean=lambda topics: sorted({t.strip() for t in topics}),
+        default=[],
+    ),
+    "attachments": Field(read=_attachments, default=[]),
+}
+DOCUMENT = Schema(_FIELDS, listed=sorted(_FIELDS))
+"""The front matter of a document file (and of the browser's document form)."""
+
+
+def validate_document(md: MarkdownFile, slug: str) -> tuple[DocumentSource | None, list[Problem]]:
+    """Check one parsed file against the document schema."""
+    problems: list[Problem] = []
+    if not is_slug(slug):
+        problems.append(
+            Problem(md.path, 1, "tên tệp chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang")
+        )
+    values, found = DOCUMENT.read(md.meta, path=md.path, line_of=md.line_of)
+    problems += found
+    if values["status"] == "replaced" and not values["replaced_by"]:
+        problems.append(
+            Problem(md.path, md.line_of("status"), "văn bản 'replaced' phải có 'replaced_by'")
         )
     if problems:
         return None, problems
     return DocumentSource(
         slug=slug,
         path=md.path,
-        number=number,
-        doc_type=doc_type,
-        issuer=issuer,
-        issued=issued,
-        status=status,
-        replaced_by=replaced_by,
-        topics=sorted({t.strip() for t in topics}),
-        summary=summary,
-        source=source,
+        number=values["number"],
+        doc_type=values["type"],
+        issuer=values["issuer"],
+        issued=values["issued"],
+        status=values["status"],
+        replaced_by=values["replaced_by"],
+        topics=values["topics"],
+        summary=values["summary"],
+        source=values["source"],
         body=md.body,
         body_line=md.body_line,
-        attachments=attachments,
+        attachments=values["attachments"],
     ), []
 
 

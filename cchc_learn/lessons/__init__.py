@@ -21,14 +21,24 @@ def lesson_level(level: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the models, pages, template filters and menu entry."""
+    """Register the models, pages, template filters, menu entry and content/modules/."""
+    from ..content import kinds
     from ..kb import citations as kb_citations
     from ..search import providers
-    from . import authoring_views, citations, models, revision_views, search_provider, views  # noqa: F401
+    from . import (  # noqa: F401
+        authoring_views,
+        citations,
+        content_kind,
+        models,
+        revision_views,
+        search_provider,
+        views,
+    )
 
     providers.register(app, search_provider.LESSONS)
     providers.register(app, search_provider.MODULES)
     kb_citations.register(app, citations.lessons_citing)
+    kinds.register(app, content_kind.MODULES)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(authoring_views.bp)

@@ -7,7 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.frontmatter import ContentError, MarkdownFile, Problem, read_markdown_file
+from ..content.frontmatter import MarkdownFile, read_markdown_file
+from ..content.problems import ContentError, Problem
 from ..markup import MarkupInputTooLarge, Rendered, to_plain_text
 from . import schema
 from .rendering import DocResolver, render_body
@@ -64,68 +65,6 @@ class ModuleSource:
     assets: dict[str, AssetSource] = field(default_factory=dict)
 
 
-class _Fields:
-    """Typed reads of front-matter keys that collect problems instead of raising."""
-
-    def __init__(
-        self,
-        md: MarkdownFile,
-        allowed: tuple[str, ...],
-        required: tuple[str, ...],
-        problems: list[Problem],
-    ) -> None:
-        self.md, self.problems = md, problems
-        for key in sorted(set(md.meta) - set(allowed), key=str):
-            self.error(str(key), f"khóa không được hỗ trợ '{key}' (cho phép: {', '.join(allowed)})")
-        for key in required:
-            value = md.meta.get(key)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                self.error(key, f"thiếu khóa bắt buộc '{key}'")
-
-    def error(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.md.path, self.md.line_of(key), message))
-
-    def text(self, key: str, max_len: int) -> str:
-        value = self.md.meta.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(key, f"'{key}' phải là chuỗi ký tự")
-            return ""
-        text = schema.clean_text(str(value))
-        if len(text) > max_len:
-            self.error(key, f"'{key}' dài quá {max_len} ký tự ({len(text)} ký tự)")
-        return text
-
-    def integer(self, key: str, low: int, high: int) -> int:
-        value = self.md.meta.get(key)
-        if value is None:
-            return low
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"'{key}' phải là số nguyên từ {low} đến {high}")
-            return low
-        if not low <= value <= high:
-            self.error(key, f"'{key}' phải từ {low} đến {high} (đang là {value})")
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.md.meta.get(key, True)
-        if not isinstance(value, bool):
-            self.error(key, f"'{key}' phải là true hoặc false")
-            return True
-        return value
-
-    def names(self, key: str, check) -> list[str]:
-        value = self.md.meta.get(key)
-        if value is None:
-            return []
-        problem = check(value)
-        if problem:
-            self.error(key, problem)
-            return []
-        return schema.unique_list(value)
-
-
 def _read(path: Path, shown: str, problems: list[Problem]) -> MarkdownFile | None:
     try:
         return read_markdown_file(path, shown)
@@ -135,16 +74,12 @@ def _read(path: Path, shown: str, problems: list[Problem]) -> MarkdownFile | Non
 
 
 def _module(md: MarkdownFile, slug: str, path: str, problems: list[Problem]) -> ModuleSource:
-    f = _Fields(md, schema.MODULE_KEYS, schema.MODULE_REQUIRED, problems)
+    values, found = schema.MODULE.read(md.meta, path=md.path, line_of=md.line_of)
+    problems += found
     return ModuleSource(
         slug=slug,
         path=path,
-        title=f.text("title", schema.MAX_TITLE),
-        summary=f.text("summary", schema.MAX_SUMMARY),
-        topics=f.names("topics", schema.topics_problem),
-        order=f.integer("order", schema.MIN_ORDER, schema.MAX_ORDER),
-        audience=f.names("audience", schema.audience_problem),
-        published=f.flag("published"),
+        **values,
         body=schema.clean_body(md.body),
         body_line=md.body_line,
     )
@@ -153,15 +88,13 @@ def _module(md: MarkdownFile, slug: str, path: str, problems: list[Problem]) -> 
 def _lesson(
     md: MarkdownFile, slug: str, position: int, path: str, problems: list[Problem]
 ) -> LessonSource:
-    f = _Fields(md, schema.LESSON_KEYS, schema.LESSON_REQUIRED, problems)
+    values, found = schema.LESSON.read(md.meta, path=md.path, line_of=md.line_of)
+    problems += found
     return LessonSource(
         slug=slug,
         position=position,
         path=path,
-        title=f.text("title", schema.MAX_TITLE),
-        minutes=f.integer("minutes", schema.MIN_MINUTES, schema.MAX_MINUTES),
-        summary=f.text("summary", schema.MAX_SUMMARY),
-        published=f.flag("published"),
+        **values,
         body=schema.clean_body(md.body),
         body_line=md.body_line,
     )

@@ -5,18 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..content.schema import Flag, Integer, Names, Schema, Text
 from ..markup import MAX_INPUT_CHARS
 from ..org.models import LEVELS
+from ..textnorm import SLUG_MAX_LENGTH, is_slug
+from ..textnorm import SLUG_RE as SLUG_RE  # the web forms' slug validator reads it here
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
 LESSON_FILE_RE = re.compile(r"^(\d{2,3})-(.+)\.md\Z")
 # Any letters (Vietnamese too) and spaces, but nothing Windows cannot store or a URL hides.
 ASSET_SEGMENT_RE = re.compile(r'^[^\x00-\x1f\x7f/\\:*?"<>|.\s][^\x00-\x1f\x7f/\\:*?"<>|]{0,99}\Z')
-
-MODULE_KEYS = ("title", "summary", "topics", "order", "audience", "published")
-MODULE_REQUIRED = ("title", "summary", "topics", "order", "audience")
-LESSON_KEYS = ("title", "minutes", "summary", "published")
-LESSON_REQUIRED = ("title", "minutes")
 
 MAX_TITLE = 200
 MAX_SUMMARY = 2000
@@ -42,10 +39,10 @@ AUDIENCE_LEVELS = LEVELS
 
 def slug_problem(slug: str, what: str = "Mã") -> str | None:
     """Say what is wrong with a slug, or None."""
-    if not SLUG_RE.match(slug):
+    if not is_slug(slug):
         return (
             f"{what} '{slug[:100]}' không hợp lệ: chỉ gồm chữ thường không dấu (a-z), chữ số "
-            "và dấu gạch ngang, bắt đầu bằng chữ hoặc số, tối đa 80 ký tự"
+            f"và dấu gạch ngang, bắt đầu bằng chữ hoặc số, tối đa {SLUG_MAX_LENGTH} ký tự"
         )
     return None
 
@@ -91,6 +88,33 @@ def unique_list(values: list[str]) -> list[str]:
     for value in values:
         seen.setdefault(clean_text(value), None)
     return list(seen)
+
+
+def _text(max_len: int, *, required: bool = False) -> Text:
+    return Text(max=max_len, required=required, clean=clean_text, default="")
+
+
+MODULE = Schema(
+    {
+        "title": _text(MAX_TITLE, required=True),
+        "summary": _text(MAX_SUMMARY, required=True),
+        "topics": Names(required=True, problem=topics_problem, clean=unique_list, default=[]),
+        "order": Integer(required=True, low=MIN_ORDER, high=MAX_ORDER, default=MIN_ORDER),
+        "audience": Names(required=True, problem=audience_problem, clean=unique_list, default=[]),
+        "published": Flag(default=True),
+    }
+)
+"""The front matter of a module.md."""
+
+LESSON = Schema(
+    {
+        "title": _text(MAX_TITLE, required=True),
+        "minutes": Integer(required=True, low=MIN_MINUTES, high=MAX_MINUTES, default=MIN_MINUTES),
+        "summary": _text(MAX_SUMMARY),
+        "published": Flag(default=True),
+    }
+)
+"""The front matter of a lesson file (NN-lesson.md)."""
 
 
 def asset_name_problem(name: str) -> str | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from ..clock import utcnow
+from ..content.summary import SyncSummary
 from ..extensions import db
 from ..search.models import log_change
 from .loader import AssetSource, LessonSource, ModuleSource
@@ -21,16 +21,6 @@ from .revisions import (
 )
 
 Progress = Callable[[object], None]
-
-
-@dataclass
-class SyncSummary:
-    """What a sync did to one kind of object."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    archived: int = 0
 
 
 def _message(path: str, adopted: bool) -> str:
@@ -49,7 +39,7 @@ def _sync_module(
         and not module.archived
         and module.source_path == source.path
     ):
-        summary.unchanged += 1
+        summary.note("unchanged", source.slug)
         if module.body_html != source.html:
             module.body_html = source.html  # a newer renderer: same content, fresher HTML
         return module
@@ -57,10 +47,10 @@ def _sync_module(
     if module is None:
         module = Module(slug=source.slug, version=1)
         db.session.add(module)
-        summary.added += 1
+        summary.note("added", source.slug)
     else:
         module.version += 1
-        summary.updated += 1
+        summary.note("updated", source.slug)
     module.title, module.summary = source.title, source.summary
     module.topics, module.order = list(source.topics), source.order
     module.audience, module.published = list(source.audience), source.published
@@ -114,17 +104,17 @@ def _sync_lesson(
         and not lesson.archived
         and lesson.source_path == source.path
     ):
-        summary.unchanged += 1
+        summary.note("unchanged", source.slug)
         _refresh_html(lesson, source)
         return
     adopted = lesson is not None and not lesson.from_file
     if lesson is None:
         lesson = Lesson(module=module, slug=source.slug, version=1)
         db.session.add(lesson)
-        summary.added += 1
+        summary.note("added", source.slug)
     else:
         lesson.version += 1
-        summary.updated += 1
+        summary.note("updated", source.slug)
     lesson.position, lesson.title, lesson.minutes = source.position, source.title, source.minutes
     lesson.summary, lesson.published = source.summary, source.published
     lesson.body_md, lesson.body_html, lesson.toc_html = source.body, source.html, source.toc_html
@@ -139,7 +129,7 @@ def _sync_lesson(
 def _archive_lesson(lesson: Lesson, summary: SyncSummary) -> None:
     lesson.archived = True
     lesson.updated_at = utcnow()
-    summary.archived += 1
+    summary.note("archived", lesson.slug)
     log_change("lesson", lesson.id)
 
 
@@ -172,7 +162,7 @@ def sync_modules(
         if module.from_file and slug not in names and not module.archived:
             module.archived = True
             module.updated_at = utcnow()
-            modules.archived += 1
+            modules.note("archived", slug)
             log_change("module", module.id)
             for lesson in module.lessons:
                 if not lesson.archived:

@@ -1,7 +1,8 @@
 """Question banks and quizzes kept as files: content/questions/ and content/quizzes/.
 
 `load_quiz_content` reads and checks everything without writing; `sync_quiz_content` brings the
-database in line with what was loaded, inside the caller's transaction.
+database in line with what was loaded, inside the caller's transaction. QUIZZES makes both a kind
+of content file, after the documents and lessons that questions and quizzes refer to.
 """
 
 from __future__ import annotations
@@ -18,17 +19,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..clock import utcnow
-from ..content.frontmatter import ContentError, parse_markdown, read_text
+from ..content.frontmatter import parse_markdown, read_text
+from ..content.kinds import Checked, ContentKind, Lookups, SyncRun
+from ..content.problems import ContentError, Problem
+from ..content.summary import SyncSummary
 from ..extensions import db
 from ..markup import MarkupInputTooLarge, render
-from .bank_service import SLUG_RE, Summary, apply_items, doc_resolver, item_problems
+from ..textnorm import is_slug
+from .banks.rendering import doc_resolver, parse_ref
+from .banks.service import apply_items, item_problems
 from .errors import QuizError
 from .formats import QuestionFormatError, format_for_path, parse_bank
 from .formats.source import MAX_BANK_CHARS, decode_bank
-from .items import ChoiceItem, Item, ShortAnswer, TrueFalse
-from .models import Bank, Quiz, drawn_types
-from .quiz_loader import QuizSpec, draw_entry_lines, validate_quiz
-from .quiz_service import (
+from .models import Bank, Quiz
+from .questions import ChoiceItem, Item, ShortAnswer, TrueFalse, drawn_types
+from .quiz_loader import QuizSpec, read_quiz
+from .quizzes.service import (
     Availability,
     apply_spec,
     database_availability,
@@ -36,7 +42,6 @@ from .quiz_service import (
     spec_hash,
     topic_key,
 )
-from .rendering import parse_ref
 
 BANK_SUFFIXES = (".md", ".gift")
 _BANK_KEY_LINE = re.compile(r"^bank\s*:")
@@ -60,7 +65,7 @@ class QuizContent:
     root: Path
     banks: list[BankSource] = field(default_factory=list)
     quizzes: list[QuizSpec] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def item_count(self) -> int:
@@ -85,33 +90,38 @@ def _texts(item: Item) -> list[str]:
 
 def _item_checks(
     item: Item,
-    where: str,
+    shown: str,
     doc_exists: Callable[[str], bool],
     lesson_exists: Callable[[str, str], bool],
-) -> list[str]:
-    problems = item_problems(item, where, None)
+) -> list[Problem]:
+    line = item.line or 1
+    where = f"{shown}:{line}"
+    problems = [
+        Problem(shown, line, text.removeprefix(f"{where}: "))
+        for text in item_problems(item, where, None)
+    ]
     parsed = parse_ref(item.ref) if item.ref else None
     if parsed and parsed[0] == "doc" and not doc_exists(parsed[1]):
-        problems.append(f"{where}: tham chiếu {item.ref} không trỏ tới văn bản nào")
+        problems.append(Problem(shown, line, f"tham chiếu {item.ref} không trỏ tới văn bản nào"))
     if parsed and parsed[0] == "lesson" and not lesson_exists(*parsed[1].split("/", 1)):
-        problems.append(f"{where}: tham chiếu {item.ref} không trỏ tới bài học nào")
+        problems.append(Problem(shown, line, f"tham chiếu {item.ref} không trỏ tới bài học nào"))
     if item.format != "markdown":
         return problems
     for text in _texts(item):
         try:
             rendered = render(text, doc_link_resolver=lambda n: "/kb/" if doc_exists(n) else None)
         except MarkupInputTooLarge as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(Problem(shown, line, str(exc)))
             continue
         problems += [
-            f"{where}: liên kết [[{link.number}]] không trỏ tới văn bản nào"
+            Problem(shown, line, f"liên kết [[{link.number}]] không trỏ tới văn bản nào")
             for link in rendered.broken_links
         ]
     return problems
 
 
 def _load_bank(
-    root: Path, path: Path, doc_exists, lesson_exists, problems: list[str]
+    root: Path, path: Path, doc_exists, lesson_exists, problems: list[Problem]
 ) -> BankSource | None:
     shown = _shown(root, path)
     try:
@@ -120,22 +130,24 @@ def _load_bank(
         text = decode_bank(data, shown)
         parsed = parse_bank(text, format_for_path(path) or "md", shown)
     except QuestionFormatError as exc:
-        problems.extend(str(p) for p in exc.problems)
+        problems.extend(exc.problems)
         return None
     except OSError as exc:
-        problems.append(f"{shown}:1: không đọc được tệp ({exc.strerror})")
+        problems.append(Problem(shown, 1, f"không đọc được tệp ({exc.strerror})"))
         return None
     found = []
     slug = path.stem
-    if not SLUG_RE.match(slug):
-        found.append(f"{shown}:1: tên tệp chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang")
+    if not is_slug(slug):
+        found.append(
+            Problem(shown, 1, "tên tệp chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang")
+        )
     if parsed.slug and parsed.slug != slug:
         line = next(
             (n for n, row in enumerate(text.split("\n")[:200], 1) if _BANK_KEY_LINE.match(row)), 1
         )
-        found.append(f"{shown}:{line}: bank: {parsed.slug} phải trùng tên tệp ({slug})")
+        found.append(Problem(shown, line, f"bank: {parsed.slug} phải trùng tên tệp ({slug})"))
     for item in parsed.items:
-        found += _item_checks(item, f"{shown}:{item.line or 1}", doc_exists, lesson_exists)
+        found += _item_checks(item, shown, doc_exists, lesson_exists)
     problems.extend(found)
     if found:
         return None
@@ -148,28 +160,35 @@ def _load_bank(
     )
 
 
-def _load_quiz(root: Path, path: Path, doc_exists, problems: list[str]) -> QuizSpec | None:
+def _load_quiz(root: Path, path: Path, doc_exists, problems: list[Problem]) -> QuizSpec | None:
     shown = _shown(root, path)
     try:
-        text = read_text(path, shown)
-        md = parse_markdown(text, shown)
+        md = parse_markdown(read_text(path, shown), shown)
     except ContentError as exc:
-        problems.extend(str(p) for p in exc.problems)
+        problems.extend(exc.problems)
         return None
-    header = "\n".join(text.split("\n")[1 : md.body_line - 2])
-    spec, found = validate_quiz(md.meta, path.stem, md.body, md.line_of, draw_entry_lines(header))
-    messages = [f"{shown}:{line}: {message}" for line, message in found]
+    spec, found = read_quiz(
+        md.meta,
+        path.stem,
+        md.body,
+        path=shown,
+        line_of=md.line_of,
+        entry_lines=md.lines_of_entries,
+    )
     try:
         rendered = render(md.body, doc_link_resolver=lambda n: "/kb/" if doc_exists(n) else None)
-        messages += [
-            f"{shown}:{md.body_line + link.line - 1}: liên kết [[{link.number}]] không trỏ tới "
-            "văn bản nào"
+        found += [
+            Problem(
+                shown,
+                md.body_line + link.line - 1,
+                f"liên kết [[{link.number}]] không trỏ tới văn bản nào",
+            )
             for link in rendered.broken_links
         ]
     except MarkupInputTooLarge as exc:
-        messages.append(f"{shown}:{md.body_line}: {exc}")
-    problems.extend(messages)
-    if spec is None or messages:
+        found.append(Problem(shown, md.body_line, str(exc)))
+    problems.extend(found)
+    if spec is None or found:
         return None
     spec.path, spec.body_line = path.relative_to(root).as_posix(), md.body_line
     return spec
@@ -201,7 +220,9 @@ def load_quiz_content(
             continue
         if bank.slug in seen:
             content.problems.append(
-                f"{_shown(root, path)}:1: trùng mã ngân hàng {bank.slug} với {seen[bank.slug]}"
+                Problem(
+                    _shown(root, path), 1, f"trùng mã ngân hàng {bank.slug} với {seen[bank.slug]}"
+                )
             )
             continue
         seen[bank.slug] = _shown(root, path)
@@ -220,7 +241,7 @@ def load_quiz_content(
             continue
         found = draw_problems(spec.draws, available[spec.essays], essays=spec.essays)
         if found:
-            content.problems += [f"{_shown(root, path)}:{line}: {m}" for line, m in found]
+            content.problems += [Problem(_shown(root, path), line, m) for line, m in found]
             continue
         content.quizzes.append(spec)
     return content
@@ -231,7 +252,7 @@ def _bank_hash(source: BankSource) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-def _sync_banks(content: QuizContent, resolver, banks: Summary, items: Summary) -> None:
+def _sync_banks(content: QuizContent, resolver, banks: SyncSummary, items: SyncSummary) -> None:
     existing = {bank.slug: bank for bank in db.session.scalars(select(Bank))}
     for source in content.banks:
         bank = existing.get(source.slug)
@@ -263,7 +284,7 @@ def _sync_banks(content: QuizContent, resolver, banks: Summary, items: Summary) 
                     items.note("archived", row.key)
 
 
-def _sync_quizzes(content: QuizContent, resolver, quizzes: Summary) -> None:
+def _sync_quizzes(content: QuizContent, resolver, quizzes: SyncSummary) -> None:
     existing = {quiz.slug: quiz for quiz in db.session.scalars(select(Quiz))}
     for spec in content.quizzes:
         quiz = existing.get(spec.slug)
@@ -287,7 +308,7 @@ def _sync_quizzes(content: QuizContent, resolver, quizzes: Summary) -> None:
             quizzes.note("archived", slug)
 
 
-def sync_quiz_content(content: QuizContent, *, actor=None) -> dict[str, Summary]:
+def sync_quiz_content(content: QuizContent, *, actor=None) -> dict[str, SyncSummary]:
     """Bring banks, items and quizzes in line with checked files; the caller commits.
 
     Run after the documents are synced (references resolve against them). Unchanged files
@@ -298,7 +319,7 @@ def sync_quiz_content(content: QuizContent, *, actor=None) -> dict[str, Summary]
     if content.problems:
         raise ValueError("cannot sync quiz content with problems")
     resolver = doc_resolver()
-    banks, items, quizzes = Summary(), Summary(), Summary()
+    banks, items, quizzes = SyncSummary(), SyncSummary(), SyncSummary()
     try:
         _sync_banks(content, resolver, banks, items)
         db.session.flush()
@@ -307,3 +328,28 @@ def sync_quiz_content(content: QuizContent, *, actor=None) -> dict[str, Summary]
     except QuizError as exc:
         raise ValueError(str(exc)) from exc
     return {"Ngân hàng câu hỏi": banks, "Câu hỏi": items, "Bài kiểm tra": quizzes}
+
+
+def check(root: Path, lookups: Lookups) -> Checked:
+    """Read and check every bank and quiz file against the documents and lessons."""
+    documents = lookups.get("documents")
+    lessons = lookups.get("modules")
+    content = load_quiz_content(
+        root,
+        doc_exists=lambda number: documents is not None and documents(number) is not None,
+        lesson_exists=lambda module, lesson: lessons is not None and lessons(module, lesson),
+    )
+    return Checked(
+        sources=content,
+        problems=content.problems,
+        counts=f"{len(content.banks)} ngân hàng câu hỏi ({content.item_count} câu), "
+        f"{len(content.quizzes)} bài kiểm tra",
+    )
+
+
+def sync(checked: Checked, run: SyncRun) -> dict[str, SyncSummary]:
+    """Bring banks, items and quizzes in line with the checked files."""
+    return sync_quiz_content(checked.sources)
+
+
+QUIZZES = ContentKind("quizzes", check, sync, after=("documents", "modules"))

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import yaml
-
 from ..clock import LOCAL_TZ
+from ..content.problems import Problem
+from ..content.schema import Choice, Field, Flag, Integer, Number, Schema, Slug, Text, Where
+from ..textnorm import is_slug
 from .models import REVIEW_POLICIES
 
-ALLOWED_KEYS = (
-    "title",
-    "module",
-    "draw",
-    "time_limit",
-    "attempts",
-    "pass_mark",
-    "review",
-    "shuffle_questions",
-    "shuffle_options",
-    "essays",
-    "opens",
-    "closes",
-)
-DRAW_KEYS = ("bank", "count", "topic")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-MODULE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 # These words name pages under /quizzes/, so no quiz may take them as its slug.
 RESERVED_SLUGS = frozenset({"manage", "attempts"})
 MAX_TIME_LIMIT = 24 * 60
@@ -101,21 +84,7 @@ class QuizSpec:
 
 
 LineOf = Callable[[str], int]
-Found = list[tuple[int, str]]
-
-
-def _int(value: Any, key: str, low: int, high: int, line: int, found: Found) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        found.append((line, f"'{key}' phải là số nguyên từ {low} đến {high}: {value!r}"))
-        return None
-    return value
-
-
-def _bool(value: Any, key: str, line: int, found: Found) -> bool:
-    if not isinstance(value, bool):
-        found.append((line, f"'{key}' phải là true hoặc false: {value!r}"))
-        return True
-    return value
+Found = list[tuple[int, str]]  # (line, message), as the browser form shows them
 
 
 def parse_moment(value: Any, *, end_of_day: bool = False) -> datetime | None:
@@ -149,122 +118,156 @@ def parse_moment(value: Any, *, end_of_day: bool = False) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _draws(value: Any, line: int, entry_lines: list[int], found: Found) -> list[DrawSpec]:
+_WHOLE = "'{key}' phải là số nguyên từ {low} đến {high}: {value!r}"
+_FLAG = "'{key}' phải là true hoặc false: {value!r}"
+_TITLE = "thiếu 'title' (tên bài kiểm tra, tối đa 200 ký tự)"
+_BANK = "'bank' phải là mã ngân hàng câu hỏi: {value!r}"
+_TOPIC = "'topic' phải là tên chủ đề (tối đa 100 ký tự): {value!r}"
+_DRAW_LIST = "'draw' phải là danh sách các mục {{bank, count, topic}}"
+
+DRAW = Schema(
+    {
+        "bank": Slug(required=True, missing=_BANK, wrong=_BANK),
+        "count": Integer(
+            required=True, low=1, high=MAX_DRAW, missing=_WHOLE, wrong=_WHOLE, out_of_range=_WHOLE
+        ),
+        # Measured as written, then trimmed.
+        "topic": Text(
+            max=100,
+            clean=str,
+            numbers=False,
+            null_is_unset=False,
+            default="",
+            wrong=_TOPIC,
+            too_long=_TOPIC,
+        ),
+    },
+    unknown="khóa không được hỗ trợ trong 'draw': '{key}' (cho phép: {allowed})",
+)
+"""One entry of a quiz's `draw` list."""
+
+
+def _draws(value: Any, where: Where) -> list[DrawSpec]:
     if not isinstance(value, list) or not value:
-        found.append((line, "'draw' phải là danh sách các mục {bank, count, topic}"))
+        where.report(_DRAW_LIST.format())
         return []
     draws = []
     for index, entry in enumerate(value):
-        at = entry_lines[index] if index < len(entry_lines) else line
+        at = where.entry_line(index)
         if not isinstance(entry, dict):
-            found.append((at, "mỗi mục của 'draw' cần 'bank' và 'count' (tùy chọn 'topic')"))
+            where.report("mỗi mục của 'draw' cần 'bank' và 'count' (tùy chọn 'topic')", at)
             continue
-        for key in sorted(set(map(str, entry)) - set(DRAW_KEYS)):
-            found.append(
-                (
-                    at,
-                    f"khóa không được hỗ trợ trong 'draw': '{key}' (cho phép: "
-                    f"{', '.join(DRAW_KEYS)})",
-                )
-            )
-        bank = entry.get("bank")
-        if not isinstance(bank, str) or not SLUG_RE.match(bank):
-            found.append((at, f"'bank' phải là mã ngân hàng câu hỏi: {bank!r}"))
-            continue
-        count = _int(entry.get("count"), "count", 1, MAX_DRAW, at, found)
-        topic = entry.get("topic", "")
-        if not isinstance(topic, str) or len(topic) > 100:
-            found.append((at, f"'topic' phải là tên chủ đề (tối đa 100 ký tự): {topic!r}"))
-            continue
-        if count is not None:
-            draws.append(DrawSpec(bank=bank, count=count, topic=topic.strip(), line=at))
+        values, found = DRAW.read(entry, path=where.path, line_of=lambda _key, at=at: at)
+        where.problems.extend(found)
+        if not found:
+            draws.append(DrawSpec(values["bank"], values["count"], values["topic"].strip(), at))
     return draws
 
 
-def validate_quiz(
-    meta: dict[str, Any], slug: str, body: str, line_of: LineOf, entry_lines: list[int]
-) -> tuple[QuizSpec | None, Found]:
-    """Check a quiz's settings; return the spec (None on any problem) and (line, message)s."""
-    found: Found = []
-    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        found.append(
-            (
+def _moment(*, end_of_day: bool) -> Callable[[Any, Where], datetime | None]:
+    def read(value: Any, where: Where) -> datetime | None:
+        moment = parse_moment(value, end_of_day=end_of_day)
+        if moment is None:
+            where.report(
+                f"'{where.key}' phải là ngày YYYY-MM-DD hoặc "
+                f"'YYYY-MM-DD HH:MM' (giờ Việt Nam): {value!r}"
+            )
+        return moment
+
+    return read
+
+
+QUIZ = Schema(
+    {
+        # Measured as written, then trimmed; a bare number is no title.
+        "title": Text(
+            required=True,
+            max=200,
+            clean=str,
+            numbers=False,
+            missing=_TITLE,
+            wrong=_TITLE,
+            too_long=_TITLE,
+        ),
+        "module": Slug(wrong="'module' phải là mã chuyên đề: {value!r}"),
+        "draw": Field(required=True, missing=_DRAW_LIST, read=_draws, default=[]),
+        "time_limit": Integer(low=1, high=MAX_TIME_LIMIT, wrong=_WHOLE, out_of_range=_WHOLE),
+        "attempts": Integer(low=1, high=MAX_ATTEMPTS, wrong=_WHOLE, out_of_range=_WHOLE),
+        "pass_mark": Number(
+            low=0,
+            high=100,
+            default=50.0,
+            wrong="'pass_mark' phải là số phần trăm từ 0 đến 100: {value!r}",
+        ),
+        "review": Choice(choices=REVIEW_POLICIES, default="immediately"),
+        "shuffle_questions": Flag(default=True, wrong=_FLAG),
+        "shuffle_options": Flag(default=True, wrong=_FLAG),
+        "essays": Flag(default=False, wrong=_FLAG),
+        "opens": Field(read=_moment(end_of_day=False), null_is_unset=True),
+        "closes": Field(read=_moment(end_of_day=True), null_is_unset=True),
+    }
+)
+"""The settings of a quiz: a quiz file's front matter, or the browser's quiz form."""
+
+
+def read_quiz(
+    meta: dict[str, Any],
+    slug: str,
+    body: str,
+    *,
+    path: str,
+    line_of: LineOf,
+    entry_lines: Callable[[str], list[int]],
+) -> tuple[QuizSpec | None, list[Problem]]:
+    """Check a quiz's settings; return the spec (None on any problem) and every problem."""
+    problems: list[Problem] = []
+    if not is_slug(slug) or slug in RESERVED_SLUGS:
+        problems.append(
+            Problem(
+                path,
                 1,
                 f"mã bài kiểm tra {slug!r} không hợp lệ: chỉ gồm chữ thường không dấu, "
                 f"chữ số và dấu -, khác {', '.join(sorted(RESERVED_SLUGS))}",
             )
         )
-    for key in sorted(set(map(str, meta)) - set(ALLOWED_KEYS)):
-        found.append(
-            (line_of(key), f"khóa không được hỗ trợ '{key}' (cho phép: {', '.join(ALLOWED_KEYS)})")
-        )
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip() or len(title) > 200:
-        found.append((line_of("title"), "thiếu 'title' (tên bài kiểm tra, tối đa 200 ký tự)"))
-    module = meta.get("module")
-    if module is not None and (not isinstance(module, str) or not MODULE_RE.match(module)):
-        found.append((line_of("module"), f"'module' phải là mã chuyên đề: {module!r}"))
-    spec = QuizSpec(
-        slug=slug, title=str(title or "").strip(), description=body.strip(), module=module
+    values, found = QUIZ.read(meta, path=path, line_of=line_of, entry_lines=entry_lines)
+    problems += found
+    opens, closes = values["opens"], values["closes"]
+    if opens and closes and opens >= closes:
+        problems.append(Problem(path, line_of("closes"), "'closes' phải sau 'opens'"))
+    if problems:
+        return None, problems
+    return QuizSpec(
+        slug=slug,
+        title=values["title"].strip(),
+        description=body.strip(),
+        module=values["module"],
+        draws=values["draw"],
+        time_limit=values["time_limit"],
+        attempts=values["attempts"],
+        pass_mark=values["pass_mark"],
+        review=values["review"],
+        shuffle_questions=values["shuffle_questions"],
+        shuffle_options=values["shuffle_options"],
+        essays=values["essays"],
+        opens_at=opens,
+        closes_at=closes,
+    ), []
+
+
+def validate_quiz(
+    meta: dict[str, Any], slug: str, body: str, line_of: LineOf, entry_lines: list[int]
+) -> tuple[QuizSpec | None, Found]:
+    """Check a quiz's settings from the browser form; problems as (line, message) pairs."""
+    spec, problems = read_quiz(
+        meta,
+        slug,
+        body,
+        path="",
+        line_of=line_of,
+        entry_lines=lambda key: entry_lines if key == "draw" else [],
     )
-    spec.draws = _draws(meta.get("draw"), line_of("draw"), entry_lines, found)
-    if meta.get("time_limit") is not None:
-        spec.time_limit = _int(
-            meta["time_limit"], "time_limit", 1, MAX_TIME_LIMIT, line_of("time_limit"), found
-        )
-    if meta.get("attempts") is not None:
-        spec.attempts = _int(
-            meta["attempts"], "attempts", 1, MAX_ATTEMPTS, line_of("attempts"), found
-        )
-    mark = meta.get("pass_mark", 50)
-    if isinstance(mark, bool) or not isinstance(mark, int | float) or not 0 <= mark <= 100:
-        found.append(
-            (line_of("pass_mark"), f"'pass_mark' phải là số phần trăm từ 0 đến 100: {mark!r}")
-        )
-    else:
-        spec.pass_mark = float(mark)
-    review = meta.get("review", "immediately")
-    if review not in REVIEW_POLICIES:
-        found.append(
-            (
-                line_of("review"),
-                f"'review' không hợp lệ: {review!r} (dùng {', '.join(REVIEW_POLICIES)})",
-            )
-        )
-    else:
-        spec.review = review
-    for key in ("shuffle_questions", "shuffle_options", "essays"):
-        if key in meta:
-            setattr(spec, key, _bool(meta[key], key, line_of(key), found))
-    for key, attr, end in (("opens", "opens_at", False), ("closes", "closes_at", True)):
-        if meta.get(key) is not None:
-            moment = parse_moment(meta[key], end_of_day=end)
-            if moment is None:
-                found.append(
-                    (
-                        line_of(key),
-                        f"'{key}' phải là ngày YYYY-MM-DD hoặc "
-                        f"'YYYY-MM-DD HH:MM' (giờ Việt Nam): {meta[key]!r}",
-                    )
-                )
-            setattr(spec, attr, moment)
-    if spec.opens_at and spec.closes_at and spec.opens_at >= spec.closes_at:
-        found.append((line_of("closes"), "'closes' phải sau 'opens'"))
-    return (None if found else spec), found
-
-
-def draw_entry_lines(header: str, first_line: int = 2) -> list[int]:
-    """The file line of each entry of the front matter's `draw` list (already checked YAML)."""
-    try:
-        node = yaml.compose(header, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key_node, value_node in node.value:
-        if key_node.value == "draw" and isinstance(value_node, yaml.SequenceNode):
-            return [first_line + entry.start_mark.line for entry in value_node.value]
-    return []
+    return spec, [(p.line or 0, p.message) for p in problems]
 
 
 def draws_from_lines(text: str) -> tuple[list[dict[str, Any]], list[int], Found]:

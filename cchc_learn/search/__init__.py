@@ -9,7 +9,7 @@ from .. import health, navigation
 
 def init_app(app: Flask) -> None:
     """Register the change log, pages, API, CLI, health check and quickstart step."""
-    from ..demo.cli import register_step
+    from ..quickstart import register_step
     from . import cli, indexer, models, views  # noqa: F401
 
     app.register_blueprint(views.bp)

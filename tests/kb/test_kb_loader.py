@@ -71,3 +71,12 @@ def test_bad_file_name_and_number(tmp_path):
     _, problems = tree(tmp_path, {"Tên Có Dấu.md": bad})
     text = " | ".join(str(p) for p in problems)
     assert "tên tệp chỉ gồm" in text and "số ký hiệu không hợp lệ" in text
+
+
+def test_file_names_follow_the_one_slug_rule_of_80_characters(tmp_path):
+    docs, problems = tree(tmp_path, {"a" * 80 + ".md": GOOD, "b" * 81 + ".md": GOOD})
+    assert [doc.slug for doc in docs] == ["a" * 80]
+    assert [str(p) for p in problems] == [
+        f"content/documents/{'b' * 81}.md:1: tên tệp chỉ gồm chữ thường không dấu, chữ số và "
+        "dấu gạch ngang",
+    ]

@@ -212,7 +212,7 @@ def test_every_problem_is_reported_with_its_file_and_line(app, tmp_path):
         },
     )
     with app.app_context():
-        problems = load(root).problems
+        problems = [str(p) for p in load(root).problems]
     expected = [
         "content/questions/mau.md:2: bank: khac phải trùng tên tệp (mau)",
         f"content/questions/mau.md:{line_of(bank, 'Câu một')}: tham chiếu doc:999/QĐ-KHONG "
@@ -237,7 +237,7 @@ def test_every_problem_is_reported_with_its_file_and_line(app, tmp_path):
     (root / "quizzes/nhieu.md").write_text(greedy_ok, encoding="utf-8")
     (root / "questions/mau.md").write_text(BANK, encoding="utf-8")
     with app.app_context():
-        problems = load(root).problems
+        problems = [str(p) for p in load(root).problems]
     draw_line = line_of(QUIZ, "- bank: mau")
     assert (
         f"content/quizzes/loi.md:{draw_line}: rút 2 câu chủ đề 'B' nhưng ngân hàng 'mau' chỉ có "
@@ -265,7 +265,7 @@ def test_broken_files_are_reported_not_raised(app, tmp_path):
     (root / "questions/nhi-phan.md").write_bytes(b"\xff\xfe\x00")
     with app.app_context():
         content = load(root)
-    joined = "\n".join(content.problems)
+    joined = "\n".join(str(p) for p in content.problems)
     assert "content/questions/alias.md:" in joined and "bí danh" in joined
     assert "content/questions/nhi-phan.md:1: tệp không phải văn bản UTF-8 hợp lệ" in joined
     assert "content/quizzes/khong-co-dau.md:1: thiếu phần đầu YAML" in joined

@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
-
-class Problem(NamedTuple):
-    """One problem found in a bank file, with a Vietnamese message."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+# A bank file's problems are content-file problems like any other (a JSON file's have no line).
+from ...content.problems import Problem
 
 
 class QuestionFormatError(ValueError):

@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-from yaml.events import AliasEvent
-
-from ..items import clean_text
+from ...content.frontmatter import (
+    ALIAS,
+    NOT_MAPPING,
+    TAG,
+    TOO_LONG,
+    UNCLOSED,
+    FrontMatterError,
+    read_header,
+)
+from ...textnorm import is_slug
+from ..questions import clean_text
 from .attributes import meta_value
 from .errors import Problems
 
 MAX_FRONT_MATTER_CHARS = 16_384
 BANK_KEYS = ("bank", "title", "description")
 DEFAULT_KEYS = ("topic", "difficulty", "ref", "tags", "format", "diacritics")
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that also refuses anchors and aliases (no billion laughs)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "không dùng bí danh (alias) YAML", event.start_mark
-            )
-        return super().compose_node(parent, index)
 
 
 @dataclass
@@ -41,36 +34,36 @@ class FrontMatter:
     defaults: dict[str, Any] = field(default_factory=dict)
 
 
+def _problem(exc: FrontMatterError) -> tuple[int, str]:
+    if exc.reason == UNCLOSED:
+        return 1, "front matter chưa đóng: thiếu dòng --- kết thúc"
+    if exc.reason == TOO_LONG:
+        return 1, f"front matter quá dài (tối đa {MAX_FRONT_MATTER_CHARS} ký tự)"
+    if exc.reason == NOT_MAPPING:
+        return 1, "front matter phải là các cặp khoá: giá trị"
+    if exc.reason == ALIAS:
+        reason = "không dùng bí danh (alias) YAML"
+    elif exc.reason == TAG:
+        reason = f"không dùng thẻ YAML {exc.detail}"
+    else:
+        reason = exc.detail
+    return exc.line or 1, f"front matter YAML không hợp lệ: {reason}"
+
+
 def split_front_matter(lines: list[str], problems: Problems) -> tuple[FrontMatter, int]:
     """Read front matter at the top of lines; return it and the index where the body starts."""
-    if not lines or lines[0].rstrip(" \t") != "---":
-        return FrontMatter(), 0
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in {"---", "..."}), None)
-    if end is None:
-        problems.add(1, "front matter chưa đóng: thiếu dòng --- kết thúc")
-        return FrontMatter(), len(lines)
-    source = "\n".join(lines[1:end])
-    if len(source) > MAX_FRONT_MATTER_CHARS:
-        problems.add(1, f"front matter quá dài (tối đa {MAX_FRONT_MATTER_CHARS} ký tự)")
-        return FrontMatter(), end + 1
     try:
-        data = yaml.load(source, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = 2 + mark.line if mark is not None else 1
-        reason = getattr(exc, "problem", None) or "cú pháp không hợp lệ"
-        problems.add(line, f"front matter YAML không hợp lệ: {reason}")
-        return FrontMatter(), end + 1
-    return _read_mapping(data, problems), end + 1
+        header = read_header(lines, max_chars=MAX_FRONT_MATTER_CHARS)
+    except FrontMatterError as exc:
+        problems.add(*_problem(exc))
+        return FrontMatter(), (len(lines) if exc.reason == UNCLOSED else exc.end + 1)
+    if header is None:
+        return FrontMatter(), 0
+    return _read_mapping(header.meta, problems), header.end + 1
 
 
-def _read_mapping(data: Any, problems: Problems) -> FrontMatter:
+def _read_mapping(data: dict[str, Any], problems: Problems) -> FrontMatter:
     front = FrontMatter()
-    if data is None:
-        return front
-    if not isinstance(data, dict):
-        problems.add(1, "front matter phải là các cặp khoá: giá trị")
-        return front
     allowed = BANK_KEYS + DEFAULT_KEYS
     for key, value in data.items():
         if key not in allowed:
@@ -83,7 +76,7 @@ def _read_mapping(data: Any, problems: Problems) -> FrontMatter:
                 problems.add(1, f"front matter: {key} phải là một chuỗi")
                 continue
             text = clean_text(str(value))
-            if key == "bank" and not _SLUG.fullmatch(text):
+            if key == "bank" and not is_slug(text):
                 problems.add(
                     1,
                     f"mã ngân hàng (bank) chỉ gồm chữ thường không dấu, chữ số và dấu -: {text!r}",
