@@ -1,4 +1,9 @@
-"""Question banks and quizzes: authoring, attempts graded by the server (essays by trainers)."""
+"""Question banks and quizzes: authoring, attempts graded by the server (essays by trainers).
+
+Sub-packages, from the bottom up: `questions` (the item model and one module per question
+type), `formats` (bank files), `banks`, `quizzes` (definitions), `attempts` (taking and
+grading them) and `analysis`. Each keeps its pages next to its services.
+"""
 
 from flask import Flask
 
@@ -7,9 +12,18 @@ from .. import navigation
 
 def init_app(app: Flask) -> None:
     """Register the models, both blueprints (officials' and trainers' pages), menu and CLI."""
-    from . import attempt_views, bank_views, cli, models, trainer_views, views  # noqa: F401
+    from ..content import kinds
+    from . import blueprints, cli, content, models  # noqa: F401
+    from .analysis import views as analysis_views  # noqa: F401
+    from .attempts import trainer_views, views  # noqa: F401
+    from .banks import views as bank_views  # noqa: F401
+    from .questions import question_type
+    from .quizzes import views as quiz_views  # noqa: F401
 
-    app.register_blueprint(views.bp)
-    app.register_blueprint(attempt_views.bp)
+    # Each question type's template shows it on the attempt, review and preview pages.
+    app.add_template_global(lambda name: question_type(name).template, "question_template")
+    app.register_blueprint(blueprints.bp)
+    app.register_blueprint(blueprints.attempts_bp)
     app.cli.add_command(cli.quiz_cli)
+    kinds.register(app, content.QUIZZES)
     navigation.register(app, navigation.NavEntry("quiz.index", "Kiểm tra", 30))

@@ -8,9 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from ..database import declare_write
-from ..extensions import db
-from .attempts import sweep
-from .bank_service import export_text, get_bank, import_bank
+from .attempts.lifecycle import sweep
+from .banks.service import export_text, get_bank, import_bank
 from .errors import QuizError
 from .formats import FORMATS, QuestionFormatError, read_bank
 
@@ -40,12 +39,9 @@ def import_command(file: Path, slug: str, title: str) -> None:
         parsed = read_bank(file)
         bank, summary = import_bank(slug, parsed, str(file), title=title)
     except QuestionFormatError as exc:
-        db.session.rollback()
         _fail([str(p) for p in exc.problems])
     except QuizError as exc:
-        db.session.rollback()
         _fail(exc.problems or [f"{file}: {exc}"])
-    db.session.commit()
     click.echo(
         f"Ngân hàng {bank.slug}: thêm {summary.added}, cập nhật {summary.updated}, "
         f"không đổi {summary.unchanged} câu hỏi."
@@ -77,5 +73,4 @@ def sweep_command() -> None:
     """Close and grade every attempt whose time is up."""
     declare_write()
     closed = sweep()
-    db.session.commit()
     click.echo(f"Đã đóng và chấm {closed} lượt làm bài quá giờ.")

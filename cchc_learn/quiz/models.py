@@ -23,6 +23,7 @@ from ..auth.models import User
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
+from .questions import AUTO_GRADED_TYPES
 
 OPEN, SUBMITTED, EXPIRED = "open", "submitted", "expired"
 CLOSED_STATUSES = (SUBMITTED, EXPIRED)
@@ -31,14 +32,6 @@ REVIEW_POLICIES = {
     "after_close": "Xem đáp án sau khi bài kiểm tra đóng",
     "never": "Không xem đáp án, chỉ xem điểm",
 }
-AUTO_GRADED_TYPES = ("single", "multiple", "true_false", "short_answer", "numerical", "matching")
-# Graded by a trainer; drawn only by quizzes that ask for them (`essays: true`).
-MANUAL_TYPES = ("essay",)
-
-
-def drawn_types(essays: bool) -> tuple[str, ...]:
-    """The item types a quiz draws: the auto-graded ones, and essays when it asks for them."""
-    return AUTO_GRADED_TYPES + MANUAL_TYPES if essays else AUTO_GRADED_TYPES
 
 
 class Bank(db.Model):

@@ -9,9 +9,10 @@ from playwright.sync_api import Page, expect
 
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
-from cchc_learn.quiz import bank_service, quiz_service
+from cchc_learn.quiz.banks import service as bank_service
 from cchc_learn.quiz.formats import parse_markdown
 from cchc_learn.quiz.quiz_loader import DrawSpec, QuizSpec
+from cchc_learn.quiz.quizzes import service as quiz_service
 
 BANK = """## Thủ đô của Việt Nam là thành phố nào?
 {id=e1}

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
-from cchc_learn.quiz import bank_service, quiz_service
+from cchc_learn.quiz.banks import service as bank_service
 from cchc_learn.quiz.formats import parse_markdown
 from cchc_learn.quiz.models import Attempt, AttemptItem
 from cchc_learn.quiz.quiz_loader import validate_quiz
+from cchc_learn.quiz.quizzes import service as quiz_service
 
 BANK_MD = """---
 bank: thu-nghiem

@@ -15,8 +15,10 @@ from sqlalchemy import select
 from cchc_learn.auth import service as auth_service
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
-from cchc_learn.quiz import attempt_list, attempts, quiz_service
+from cchc_learn.quiz.attempts import lifecycle as attempts
+from cchc_learn.quiz.attempts import listing as attempt_list
 from cchc_learn.quiz.models import AttemptItem
+from cchc_learn.quiz.quizzes import service as quiz_service
 
 BANK = """---
 bank: tong-hop

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cchc_learn.audit.models import AuditEntry
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
-from cchc_learn.quiz import essay_grading
+from cchc_learn.quiz.attempts import essay_grading
 from cchc_learn.quiz.errors import QuizError
 from cchc_learn.quiz.models import Attempt, AttemptItem
 
@@ -67,7 +67,7 @@ def setup_quiz(app, slug: str = QUIZ, title: str = "Bài có tự luận", **set
 
 
 def _bank_exists(app) -> bool:
-    from cchc_learn.quiz import bank_service
+    from cchc_learn.quiz.banks import service as bank_service
 
     with app.app_context():
         return bank_service.get_bank("tu-luan") is not None
@@ -133,8 +133,8 @@ def test_essays_are_drawn_only_by_quizzes_that_ask_for_them(app, people):
 
 
 def test_a_quiz_asking_more_items_than_it_may_draw_names_the_kind_it_counts(app):
-    from cchc_learn.quiz import quiz_service
     from cchc_learn.quiz.quiz_loader import DrawSpec, QuizSpec
+    from cchc_learn.quiz.quizzes import service as quiz_service
 
     make_bank(app, ESSAY_BANK, slug="tu-luan")
     with app.app_context():

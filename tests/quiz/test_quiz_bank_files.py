@@ -17,7 +17,7 @@ from cchc_learn.quiz.formats import (
     parse_bank,
     read_bank,
 )
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
     Essay,
     Matching,
     Numerical,

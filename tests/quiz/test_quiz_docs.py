@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cchc_learn.quiz.formats.markdown import parse_markdown
-from cchc_learn.quiz.items import TYPES
+from cchc_learn.quiz.questions import TYPES
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "question-format.md"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cchc_learn.quiz.formats import to_gift, to_markdown
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
     Description,
     Essay,
     Matching,

@@ -9,7 +9,7 @@ import pytest
 from cchc_learn.quiz.formats.errors import QuestionFormatError
 from cchc_learn.quiz.formats.gift import parse_gift
 from cchc_learn.quiz.formats.source import decode_bank
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
     Description,
     Essay,
     Matching,

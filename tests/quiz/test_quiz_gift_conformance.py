@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cchc_learn.quiz.formats.gift import parse_gift
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
     ChoiceItem,
     Matching,
     MultipleChoice,

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from cchc_learn.quiz.grading import GRADERS, Part, Score, grade
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
+    GRADERS,
     TYPES,
     Description,
     Essay,
@@ -18,10 +18,13 @@ from cchc_learn.quiz.items import (
     NumericAnswer,
     Option,
     Pair,
+    Part,
+    Score,
     ShortAnswer,
     SingleChoice,
     TextAnswer,
     TrueFalse,
+    grade,
 )
 
 SINGLE = SingleChoice(

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
     Description,
     Essay,
     Matching,

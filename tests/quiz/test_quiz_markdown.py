@@ -8,7 +8,7 @@ import pytest
 
 from cchc_learn.quiz.formats.errors import Problem, QuestionFormatError
 from cchc_learn.quiz.formats.markdown import parse_markdown
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
     Description,
     Essay,
     Matching,

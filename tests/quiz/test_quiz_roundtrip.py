@@ -15,7 +15,7 @@ from cchc_learn.quiz.formats import (
     to_gift,
     to_markdown,
 )
-from cchc_learn.quiz.items import (
+from cchc_learn.quiz.questions import (
     FORMATS,
     Description,
     Essay,

@@ -67,7 +67,7 @@ def sample_values(app) -> dict:
     trainer_id = make_user(app, "giangvien", roles=("trainer",))
     with app.app_context():
         from cchc_learn.extensions import db
-        from cchc_learn.quiz import imports
+        from cchc_learn.quiz.banks import imports
         from cchc_learn.quiz.models import BankItem
 
         item_id = db.session.scalar(db.select(BankItem.id))

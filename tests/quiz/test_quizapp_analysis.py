@@ -6,8 +6,8 @@ import pytest
 from helpers import login, make_user, page_text, post
 from quizapp_support import answer_form, make_bank, make_quiz, rows, start
 
-from cchc_learn.quiz import analysis
-from cchc_learn.quiz.quiz_service import get_quiz
+from cchc_learn.quiz.analysis import service as analysis
+from cchc_learn.quiz.quizzes.service import get_quiz
 
 BANK = """## A: câu một lựa chọn?
 {id=a}

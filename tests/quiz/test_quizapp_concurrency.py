@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
-from cchc_learn.quiz import attempts
+from cchc_learn.quiz.attempts import lifecycle as attempts
 from cchc_learn.quiz.models import Attempt, AttemptChoice
 
 RACERS = 4

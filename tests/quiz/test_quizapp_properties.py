@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
-from cchc_learn.quiz import attempts as attempt_service
+from cchc_learn.quiz.attempts import lifecycle as attempt_service
 from cchc_learn.quiz.models import Attempt, AttemptChoice, AttemptItem, Quiz
 
 ATTEMPTS_ALLOWED = 3

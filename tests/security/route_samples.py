@@ -72,10 +72,12 @@ def _quiz(app, world) -> tuple[str, str, int, int]:
 
     from cchc_learn.database import declare_write
     from cchc_learn.extensions import db
-    from cchc_learn.quiz import attempts, bank_service, quiz_service
+    from cchc_learn.quiz.attempts import lifecycle as attempts
+    from cchc_learn.quiz.banks import service as bank_service
     from cchc_learn.quiz.formats import parse_markdown
     from cchc_learn.quiz.models import Attempt, Bank
     from cchc_learn.quiz.quiz_loader import DrawSpec, QuizSpec
+    from cchc_learn.quiz.quizzes import service as quiz_service
 
     with app.app_context():
         bank = bank_service.get_bank("ngan-hang-mau")
@@ -106,10 +108,12 @@ def _essay_answer(app, world) -> int:
 
     from cchc_learn.database import declare_write
     from cchc_learn.extensions import db
-    from cchc_learn.quiz import attempts, bank_service, quiz_service
+    from cchc_learn.quiz.attempts import lifecycle as attempts
+    from cchc_learn.quiz.banks import service as bank_service
     from cchc_learn.quiz.formats import parse_markdown
     from cchc_learn.quiz.models import AttemptItem
     from cchc_learn.quiz.quiz_loader import DrawSpec, QuizSpec
+    from cchc_learn.quiz.quizzes import service as quiz_service
 
     _quiz(app, world)  # the quiz sample's attempt stays the first one
     with app.app_context():

@@ -5,7 +5,14 @@ from .errors import Problem, QuestionFormatError
 from .files import FORMATS, export_bank, format_for_path, parse_bank, read_bank
 from .gift import parse_gift
 from .gift_export import to_gift
-from .jsonfmt import dumps_items, item_to_json, items_from_json, items_to_json, loads_items
+from .jsonfmt import (
+    dumps_items,
+    item_to_json,
+    items_from_json,
+    items_to_json,
+    loads_items,
+    stored_item,
+)
 from .markdown import parse_markdown
 from .markdown_export import to_markdown
 
@@ -25,6 +32,7 @@ __all__ = [
     "parse_gift",
     "parse_markdown",
     "read_bank",
+    "stored_item",
     "to_gift",
     "to_markdown",
 ]

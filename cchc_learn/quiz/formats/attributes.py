@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..items import BLANKS, DIFFICULTY_MAX, DIFFICULTY_MIN, FORMATS, TYPES, clean_text
+from ..questions import BLANKS, DIFFICULTY_MAX, DIFFICULTY_MIN, FORMATS, TYPES, clean_text
 
 ITEM_KEYS = ("type", "title", "id", "tags", "topic", "difficulty", "ref", "format", "diacritics")
 DIACRITICS = {"insensitive": True, "sensitive": False}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...numbers import vi_count
-from ..items import Item
+from ..questions import Item
 from .errors import Problems
 
 # Most questions one bank file may hold: real banks have tens to hundreds, and every accepted

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..items import Item
+from ..questions import Item
 from .bank import Bank
 from .errors import Problem, QuestionFormatError
 from .gift import parse_gift

@@ -6,36 +6,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..items import (
-    BLANKS,
-    MAX_PARTS,
-    Description,
-    Essay,
-    Item,
-    Matching,
-    MultipleChoice,
-    Numerical,
-    NumericAnswer,
-    Option,
-    Pair,
-    ShortAnswer,
-    SingleChoice,
-    TextAnswer,
-    TrueFalse,
-    clean_text,
-    validate_item,
-)
+from ..questions import BLANKS, MAX_PARTS, Item, clean_text, question_type, validate_item
+from ..questions.notation import GIFT_TRUTH, unescape
+from ..questions.numbers import parse_weight
 from .attributes import meta_value
 from .bank import MAX_ITEMS, TOO_MANY_ITEMS, Bank, check_unique_ids
-from .entries import numeric_spec
 from .errors import Problems
-from .gift_text import mask, split_format, topic_from_category, unescape
-from .numbers import parse_weight
+from .gift_text import mask, split_format, topic_from_category
 from .source import source_lines
 
 _META = re.compile(r"\[(id|tag|difficulty|ref|diacritics):([^\]\n]*)\]")
 _WEIGHT = re.compile(r"[ \t\n]*%([^%\n]*)%")
-_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _CATEGORY = "$CATEGORY:"
 
 
@@ -109,7 +90,7 @@ def _apply_meta(item: Item, meta: dict[str, Any], topic: str, problems: Problems
     item.difficulty = meta.get("difficulty")
     item.ref = meta.get("ref", "")
     if "diacritics" in meta:
-        if isinstance(item, ShortAnswer):
+        if question_type(item.type).diacritics:
             item.diacritics_insensitive = meta["diacritics"]
         else:
             problems.add(item.line, "diacritics chỉ dùng cho câu trả lời ngắn (short_answer)")
@@ -132,19 +113,29 @@ class _Part:
 
 
 class _Question:
-    """Parse the text of one GIFT question (comments already blanked out)."""
+    """Parse the text of one GIFT question (comments already blanked out).
+
+    The question types read their own answer blocks through `parts`, `spans`, `text` and
+    `error`; this class finds the block and decides which type it spells.
+    """
 
     def __init__(self, source: str, line: int, problems: Problems) -> None:
         self.source, self.masked = source, mask(source)
         self.first_line, self.problems = line, problems
         self.failed = False
+        self._spans: dict[tuple[int, int, str], list[_Part]] = {}
 
     def line_of(self, offset: int) -> int:
         return self.first_line + self.source.count("\n", 0, offset)
 
     def error(self, offset: int, message: str) -> None:
+        """Record a problem at the line of offset; the question is then dropped."""
         self.problems.add(self.line_of(offset), message)
         self.failed = True
+
+    def text(self, begin: int, stop: int) -> str:
+        """The clean text of source[begin:stop]: format tag dropped, escapes resolved."""
+        return _text(self.source[begin:stop])
 
     def read(self) -> Item | None:
         source, masked = self.source, self.masked
@@ -160,10 +151,12 @@ class _Question:
             pos = end + 2
         opening, closing = masked.find("{", pos), masked.find("}", pos)
         if opening < 0 and closing < 0:
+            # No answer block at all: a description.
             fmt, stem = split_format(source[pos:])
-            return Description(
+            common = dict(
                 stem=clean_text(unescape(stem)), title=title, format=fmt or "moodle", line=line
             )
+            return question_type("description").from_gift(self, len(source), len(source), common)
         if closing >= 0 and (opening < 0 or closing < opening):
             self.error(closing, "dấu } không có dấu { mở tương ứng (viết \\} nếu là chữ)")
             return None
@@ -184,33 +177,43 @@ class _Question:
         common = dict(
             stem=clean_text(unescape(stem)), title=title, format=fmt or "moodle", line=line
         )
-        item = self.answer_block(opening + 1, closing, common)
-        return None if self.failed else item
-
-    def answer_block(self, start: int, end: int, common: dict[str, Any]) -> Item | None:
-        masked = self.masked
+        start, end = opening + 1, closing
         general = masked.rfind("####", start, end)
         if general >= 0:
-            common["explanation"] = _text(self.source[general + 4 : end])
+            common["explanation"] = _text(source[general + 4 : end])
             end = general
+        kind, start = self.block_type(start, end)
+        item = question_type(kind).from_gift(self, start, end, common)
+        return None if self.failed else item
+
+    def block_type(self, start: int, end: int) -> tuple[str, int]:
+        """The type an answer block spells, and where the type's own reading starts."""
+        masked = self.masked
         block = masked[start:end].strip(BLANKS)
         if not block:
-            return Essay(**common)
+            return "essay", start
         if block.startswith("#"):
-            return self.numerical(masked.index("#", start) + 1, end, common)
+            return "numerical", masked.index("#", start) + 1
         if "~" in block:
-            return self.choice(start, end, common)
+            return "single", start  # or multiple: the choice type tells them apart
         if "=" in block and "->" in block:
             spans = self.spans(start, end, "=")
             # Pairs never carry weights, so a weighted answer means short answers with arrows.
             if not any(_WEIGHT.match(masked, p.begin, p.stop) for p in spans):
-                return self.matching(spans, common)
+                return "matching", start
         head = block.split("#", 1)[0].strip(BLANKS)
-        if head in _TRUE_FALSE:
-            return self.true_false(start, end, common)
-        return self.short(start, end, common)
+        if head in GIFT_TRUTH:
+            return "true_false", start
+        return "short_answer", start
 
     def spans(self, start: int, end: int, markers: str) -> list[_Part]:
+        """The answers of start..end cut at the markers (read once per block)."""
+        key = (start, end, markers)
+        if key not in self._spans:
+            self._spans[key] = self._cut(start, end, markers)
+        return self._spans[key]
+
+    def _cut(self, start: int, end: int, markers: str) -> list[_Part]:
         masked = self.masked
         cuts = [i for i in range(start, end) if masked[i] in markers]
         if len(cuts) > MAX_PARTS:
@@ -225,7 +228,8 @@ class _Question:
         return spans
 
     def parts(self, start: int, end: int, markers: str) -> list[_Part]:
-        spans = self.spans(start, end, markers)
+        """The answers of start..end with their weight, text and feedback read."""
+        spans = [_Part(p.marker, p.begin, p.stop) for p in self.spans(start, end, markers)]
         for part in spans:
             begin = part.begin
             weight = _WEIGHT.match(self.masked, begin, part.stop)
@@ -239,86 +243,3 @@ class _Question:
             if hash_at >= 0:
                 part.feedback = _text(self.source[hash_at + 1 : part.stop])
         return spans
-
-    def choice(self, start: int, end: int, common: dict[str, Any]) -> Item | None:
-        parts = self.parts(start, end, "~=")
-        if parts and not parts[0].marker:
-            self.error(
-                parts[0].begin, "có chữ thừa trước đáp án đầu tiên (đáp án bắt đầu bằng ~ hoặc =)"
-            )
-            return None
-        options = [
-            Option(
-                text=p.text,
-                weight=p.weight if p.weight is not None else (100.0 if p.marker == "=" else 0.0),
-                feedback=p.feedback,
-            )
-            for p in parts
-        ]
-        single = any(p.marker == "=" for p in parts)
-        return (SingleChoice if single else MultipleChoice)(**common, options=options)
-
-    def matching(self, spans: list[_Part], common: dict[str, Any]) -> Item | None:
-        pairs = []
-        for span in spans:
-            if not span.marker:
-                self.error(span.begin, "có chữ thừa trước cặp ghép đầu tiên (cặp bắt đầu bằng =)")
-                return None
-            arrow = self.masked.find("->", span.begin, span.stop)
-            if arrow < 0:
-                self.error(span.begin, "cặp ghép thiếu dấu -> giữa vế trái và vế phải")
-                return None
-            # Pairs have no feedback: a `#` stays part of the text, as in Moodle.
-            left = _text(self.source[span.begin : arrow])
-            right = clean_text(unescape(self.source[arrow + 2 : span.stop]))
-            pairs.append(Pair(left=left, right=right))
-        return Matching(**common, pairs=pairs)
-
-    def true_false(self, start: int, end: int, common: dict[str, Any]) -> Item:
-        masked = self.masked
-        cuts = [i for i in range(start, end) if masked[i] == "#"][:2]
-        bounds = [start, *(i + 1 for i in cuts)]
-        stops = [*cuts, end]
-        pieces = [self.source[b:s] for b, s in zip(bounds, stops, strict=True)]
-        answer = _TRUE_FALSE[pieces[0].strip(BLANKS)]
-        wrong = _text(pieces[1]) if len(pieces) > 1 else ""
-        right = _text(pieces[2]) if len(pieces) > 2 else ""
-        # Moodle reads {T#a#b} as: a for the wrong choice, b for the right one.
-        if answer:
-            return TrueFalse(**common, answer=True, feedback_true=right, feedback_false=wrong)
-        return TrueFalse(**common, answer=False, feedback_true=wrong, feedback_false=right)
-
-    def short(self, start: int, end: int, common: dict[str, Any]) -> Item | None:
-        parts = self.parts(start, end, "=")
-        answers = [
-            TextAnswer(
-                text=p.text, weight=100.0 if p.weight is None else p.weight, feedback=p.feedback
-            )
-            for p in parts
-        ]
-        return ShortAnswer(**common, answers=answers)
-
-    def numerical(self, start: int, end: int, common: dict[str, Any]) -> Item | None:
-        answers = []
-        for part in self.parts(start, end, "=~"):
-            if part.marker == "~":
-                if part.text not in {"", "*"}:
-                    self.error(part.begin, "đáp án ~ của câu hỏi số chỉ ghi phản hồi: ~#phản hồi")
-                    continue
-                weight = 0.0 if part.weight is None else part.weight
-                answers.append(
-                    NumericAnswer(min=None, max=None, weight=weight, feedback=part.feedback)
-                )
-                continue
-            spec = numeric_spec(part.text)
-            if spec is None:
-                self.error(
-                    part.begin,
-                    f"đáp án số không hợp lệ: {part.text!r} (ví dụ 1822, 3.14:0.01 hoặc 1..5)",
-                )
-                continue
-            weight = 100.0 if part.weight is None else part.weight
-            answers.append(
-                NumericAnswer(min=spec[0], max=spec[1], weight=weight, feedback=part.feedback)
-            )
-        return Numerical(**common, answers=answers)

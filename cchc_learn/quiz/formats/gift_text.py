@@ -1,43 +1,22 @@
-"""GIFT text rules shared by reader and writer: escapes, format tags and categories."""
+"""GIFT text rules of the reader: escapes hidden while parsing, format tags and categories."""
 
 from __future__ import annotations
 
 import re
 
-from ..items import BLANKS
+from ..questions import BLANKS
+from ..questions.notation import FORMAT_TAG, GIFT_ESCAPE
 
-FORMAT_TAG = re.compile(r"\[(html|moodle|plain|markdown)\]")
-_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
 # Control characters never survive into parsed text, so one can stand in for an escaped pair
 # and keep every offset of the masked copy equal to the original's.
 _HIDDEN = "\x01\x01"
-_NEEDS_ESCAPE = {
-    "\\": "\\\\",
-    "~": "\\~",
-    "=": "\\=",
-    "#": "\\#",
-    "{": "\\{",
-    "}": "\\}",
-    ":": "\\:",
-}
 _CATEGORY_ROOT = re.compile(r"^\$[a-z0-9]+\$/?")
 CATEGORY_PREFIX = "$course$/top"
 
 
 def mask(text: str) -> str:
     """Return text with every escape pair hidden, so structure can be searched by offset."""
-    return _ESCAPE.sub(_HIDDEN, text)
-
-
-def unescape(text: str) -> str:
-    """Resolve GIFT escapes: `\\~` and the like give the character, `\\n` a line break."""
-    return _ESCAPE.sub(lambda m: "\n" if m[1] == "n" else m[1], text)
-
-
-def escape(text: str) -> str:
-    """Write text so that GIFT reads it back unchanged, on a single line."""
-    out = "".join(_NEEDS_ESCAPE.get(char, char) for char in text)
-    return out.replace("\n", "\\n")
+    return GIFT_ESCAPE.sub(_HIDDEN, text)
 
 
 def split_format(raw: str) -> tuple[str | None, str]:

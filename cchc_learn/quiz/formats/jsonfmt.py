@@ -7,37 +7,14 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from ..items import (
-    ITEM_CLASSES,
-    ChoiceItem,
-    Item,
-    Matching,
-    Numerical,
-    NumericAnswer,
-    Option,
-    Pair,
-    ShortAnswer,
-    TextAnswer,
-    TrueFalse,
-    normalize_item,
-    validate_item,
-)
+from ..questions import TYPES, Item, normalize_item, question_type, validate_item
 from .bank import check_unique_ids
 from .errors import Problems
 from .source import MAX_BANK_CHARS
 
 _COMMON = ("stem", "title", "id", "topic", "explanation", "ref", "format")
 _OUTPUT_ONLY = {"auto_graded"}
-_PARTS: dict[type, tuple[str, type, tuple[str, ...]]] = {
-    ChoiceItem: ("options", Option, ("text", "weight", "feedback")),
-    ShortAnswer: ("answers", TextAnswer, ("text", "weight", "feedback")),
-    Numerical: ("answers", NumericAnswer, ("min", "max", "weight", "feedback")),
-    Matching: ("pairs", Pair, ("left", "right")),
-}
-_EXTRA = {
-    TrueFalse: ("answer", "feedback_true", "feedback_false"),
-    ShortAnswer: ("diacritics_insensitive",),
-}
+_WANTED = {"text": "chuỗi", "number": "số", "bool": "true/false", "bound": "số hoặc null"}
 
 
 def item_to_json(item: Item) -> dict[str, Any]:
@@ -55,14 +32,11 @@ def item_to_json(item: Item) -> dict[str, Any]:
         "format": item.format,
         "auto_graded": item.auto_graded,
     }
-    for cls, (key, _, names) in _PARTS.items():
-        if isinstance(item, cls):
-            data[key] = [
-                {name: getattr(part, name) for name in names} for part in getattr(item, key)
-            ]
-    for cls, names in _EXTRA.items():
-        if isinstance(item, cls):
-            data.update({name: getattr(item, name) for name in names})
+    kind = question_type(item.type)
+    if kind.json_parts is not None:
+        key, _, names = kind.json_parts
+        data[key] = [{name: getattr(part, name) for name in names} for part in getattr(item, key)]
+    data.update({name: getattr(item, name) for name in kind.json_fields})
     return data
 
 
@@ -125,30 +99,20 @@ def _check(value: Any, name: str, kind: str, errors: list[str]) -> Any:
         "bound": value is None or _is_number(value),
     }[kind]
     if not ok:
-        wanted = {"text": "chuỗi", "number": "số", "bool": "true/false", "bound": "số hoặc null"}
-        errors.append(f"trường {name!r} phải là {wanted[kind]}")
+        errors.append(f"trường {name!r} phải là {_WANTED[kind]}")
     return value
-
-
-def _kind_of(name: str) -> str:
-    if name in {"weight"}:
-        return "number"
-    if name in {"min", "max"}:
-        return "bound"
-    if name in {"answer", "diacritics_insensitive"}:
-        return "bool"
-    return "text"
 
 
 def _item_from(entry: Any, errors: list[str]) -> Item | None:
     if not isinstance(entry, dict):
         errors.append("mỗi câu hỏi phải là một đối tượng JSON")
         return None
-    kind = entry.get("type")
-    cls = ITEM_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        errors.append(f"loại câu hỏi không hợp lệ: {entry.get('type')!r}")
+    type_name = entry.get("type")
+    qtype = TYPES.get(type_name) if isinstance(type_name, str) else None
+    if qtype is None:
+        errors.append(f"loại câu hỏi không hợp lệ: {type_name!r}")
         return None
+    cls = qtype.item_class
     allowed = {"type", "tags", "difficulty", *_COMMON, *_OUTPUT_ONLY}
     kwargs: dict[str, Any] = {"stem": ""}
     for name in _COMMON:
@@ -164,39 +128,52 @@ def _item_from(entry: Any, errors: list[str]) -> Item | None:
         errors.append("trường 'difficulty' phải là số nguyên hoặc null")
     else:
         kwargs["difficulty"] = difficulty
-    for base, (key, part_cls, names) in _PARTS.items():
-        if not issubclass(cls, base):
-            continue
+    if qtype.json_parts is not None:
+        key, part_cls, names = qtype.json_parts
         allowed.add(key)
         parts = entry.get(key)
         if not isinstance(parts, list):
             errors.append(f"trường {key!r} phải là danh sách")
-            continue
-        kwargs[key] = []
-        for index, part in enumerate(parts, start=1):
-            if not isinstance(part, dict) or set(part) - set(names):
-                errors.append(f"{key}[{index}] phải là đối tượng với các trường {', '.join(names)}")
-                continue
-            values = {
-                n: _check(part[n], f"{key}[{index}].{n}", _kind_of(n), errors)
-                for n in names
-                if n in part
-            }
-            for name in names:
-                if name in {"text", "left", "right"}:
-                    values.setdefault(name, "")
-                elif name in {"min", "max"}:
-                    values.setdefault(name, None)
-            kwargs[key].append(part_cls(**values))
-    if cls is TrueFalse and "answer" not in entry:
-        errors.append("câu Đúng/Sai thiếu trường 'answer' (true hoặc false)")
-    for base, names in _EXTRA.items():
-        if issubclass(cls, base):
-            allowed.update(names)
-            kwargs.update(
-                {n: _check(entry[n], n, _kind_of(n), errors) for n in names if n in entry}
-            )
+        else:
+            kwargs[key] = []
+            for index, part in enumerate(parts, start=1):
+                values = _part_from(part, f"{key}[{index}]", names, errors)
+                if values is not None:
+                    kwargs[key].append(part_cls(**values))
+    for name, message in qtype.json_required.items():
+        if name not in entry:
+            errors.append(message)
+    allowed.update(qtype.json_fields)
+    kwargs.update(
+        {
+            name: _check(entry[name], name, field_kind, errors)
+            for name, field_kind in qtype.json_fields.items()
+            if name in entry
+        }
+    )
     unknown = sorted(set(entry) - allowed)
     if unknown:
         errors.append(f"trường không hợp lệ: {', '.join(map(repr, unknown))}")
     return None if errors else cls(**kwargs)
+
+
+def _part_from(part: Any, where: str, names: dict[str, str], errors: list[str]) -> dict | None:
+    """The fields of one option, answer or pair; None (an error recorded) when malformed."""
+    if not isinstance(part, dict) or set(part) - set(names):
+        errors.append(f"{where} phải là đối tượng với các trường {', '.join(names)}")
+        return None
+    values = {
+        n: _check(part[n], f"{where}.{n}", kind, errors) for n, kind in names.items() if n in part
+    }
+    for name, kind in names.items():
+        # Required fields missing from the JSON: the item's checks then name what is wrong.
+        if kind == "text":
+            values.setdefault(name, "")
+        elif kind == "bound":
+            values.setdefault(name, None)
+    return values
+
+
+def stored_item(data: dict[str, Any]) -> Item:
+    """Rebuild an item from its question JSON as stored in the database."""
+    return items_from_json([data], "<cơ sở dữ liệu>")[0]

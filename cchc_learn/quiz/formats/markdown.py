@@ -5,30 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..items import (
-    MAX_PARTS,
-    Description,
-    Essay,
-    Item,
-    Matching,
-    MultipleChoice,
-    Numerical,
-    NumericAnswer,
-    Option,
-    Pair,
-    ShortAnswer,
-    SingleChoice,
-    TextAnswer,
-    TrueFalse,
-    clean_text,
-    validate_item,
-)
+from ..questions import MAX_PARTS, Item, clean_text, question_type, validate_item
+from ..questions.notation import WEIGHT_SUFFIX, Entry
+from ..questions.numbers import parse_weight
 from .attributes import parse_attribute_line
 from .bank import MAX_ITEMS, TOO_MANY_ITEMS, Bank, check_unique_ids
-from .entries import WEIGHT_SUFFIX, Entry, infer_type, numeric_spec, truth_value
+from .entries import infer_type
 from .errors import Problems
 from .frontmatter import split_front_matter
-from .numbers import parse_weight
 from .source import source_lines
 
 _HEADING = re.compile(r"##(?:[ \t]|$)")
@@ -80,7 +64,11 @@ def _dedent(line: str) -> str:
 
 
 class _ItemReader:
-    """Read the lines of one `##` section into an item, recording problems by line."""
+    """Read the lines of one `##` section into an item, recording problems by line.
+
+    The item's type builds the item from the answer lines (`entries`) through `only`,
+    `no_extras` and `error`.
+    """
 
     def __init__(
         self, lines: list[str], row: int, end: int, defaults: dict[str, Any], problems: Problems
@@ -95,6 +83,7 @@ class _ItemReader:
         self.failed = False
 
     def error(self, row: int, message: str) -> None:
+        """Record a problem at row (counted from 0); the item is then dropped."""
         self.problems.add(row + 1, message)
         self.failed = True
 
@@ -213,7 +202,7 @@ class _ItemReader:
                     self.row, "không trộn phương án '- [ ]', đáp án '= …' và cặp ghép trong một câu"
                 )
             return None
-        if "diacritics" in self.attrs and kind != "short_answer":
+        if "diacritics" in self.attrs and not question_type(kind).diacritics:
             self.error(self.row, "diacritics chỉ dùng cho câu trả lời ngắn (short_answer)")
         common = dict(
             stem=clean_text("\n".join(self.stem)),
@@ -227,21 +216,23 @@ class _ItemReader:
             explanation=clean_text("\n".join(self.explanation)),
             line=line,
         )
-        item = _BUILDERS[kind](self, kind, common, meta)
+        item = question_type(kind).from_markdown(self, common, meta)
         if item is None or self.failed:
             return None
         for message in validate_item(item):
             self.error(self.row, message)
         return None if self.failed else item
 
-    def _only(self, kind: str, allowed: str, label: str) -> bool:
+    def only(self, kind: str, allowed: str, label: str) -> bool:
+        """Whether every answer line is of the allowed kind (an error names the first other)."""
         for entry in self.entries:
             if entry.kind != allowed:
                 self.error(entry.line - 1, f"câu hỏi loại {kind} chỉ gồm {label}")
                 return False
         return True
 
-    def _no_extras(self, entry: Entry, *, text: bool = True, feedback: bool = False) -> bool:
+    def no_extras(self, entry: Entry, *, text: bool = True, feedback: bool = False) -> bool:
+        """Whether entry has one line of text (if `text`) and no feedback (unless `feedback`)."""
         if text and len(entry.text) > 1:
             self.error(entry.line - 1, "đáp án này phải nằm trên một dòng")
             return False
@@ -250,135 +241,7 @@ class _ItemReader:
             return False
         return True
 
-    def build_choice(self, kind: str, common: dict, meta: dict) -> Item | None:
-        if not self._only(kind, "option", "các phương án '- [ ] …' / '- [x] …'"):
-            return None
-        ticked = [e for e in self.entries if e.mark == "x"]
-        share = 100.0
-        if kind == "multiple" and ticked:
-            if any(e.weight is not None and e.weight > 0 for e in self.entries):
-                self.error(
-                    self.row,
-                    "câu nhiều đáp án: hoặc đánh [x] mọi đáp án đúng, hoặc ghi trọng số "
-                    "[50%] cho từng đáp án đúng, không trộn hai cách",
-                )
-                return None
-            share = 100.0 / len(ticked)
-        options = [
-            Option(
-                text=clean_text("\n".join(e.text)),
-                weight=share if e.mark == "x" else (e.weight or 0.0),
-                feedback=clean_text("\n".join(e.feedback)),
-            )
-            for e in self.entries
-        ]
-        cls = MultipleChoice if kind == "multiple" else SingleChoice
-        return cls(**common, options=options)
-
-    def build_true_false(self, kind: str, common: dict, meta: dict) -> Item | None:
-        if all(e.kind == "answer" for e in self.entries) and len(self.entries) == 1:
-            entry = self.entries[0]
-            value = truth_value("\n".join(entry.text))
-            if value is None or entry.weight is not None:
-                self.error(entry.line - 1, "câu Đúng/Sai ghi '= Đúng' hoặc '= Sai'")
-                return None
-            if entry.feedback:
-                self.error(
-                    entry.line - 1,
-                    "phản hồi của câu Đúng/Sai viết dưới phương án: '- [x] Đúng' / '- [ ] Sai'",
-                )
-                return None
-            return TrueFalse(**common, answer=value)
-        values = [truth_value("\n".join(e.text)) for e in self.entries]
-        if (
-            len(self.entries) != 2
-            or any(e.kind != "option" or e.mark not in {"x", " "} for e in self.entries)
-            or set(values) != {True, False}
-            or sum(e.mark == "x" for e in self.entries) != 1
-        ):
-            self.error(
-                self.row,
-                "câu Đúng/Sai ghi '= Đúng' / '= Sai', hoặc đúng hai phương án "
-                "'- [x] Đúng' và '- [ ] Sai' (một phương án được đánh [x])",
-            )
-            return None
-        feedback = {
-            v: clean_text("\n".join(e.feedback)) for v, e in zip(values, self.entries, strict=True)
-        }
-        answer = next(v for v, e in zip(values, self.entries, strict=True) if e.mark == "x")
-        return TrueFalse(
-            **common, answer=answer, feedback_true=feedback[True], feedback_false=feedback[False]
-        )
-
-    def build_short(self, kind: str, common: dict, meta: dict) -> Item | None:
-        if not self._only("short_answer", "answer", "các dòng đáp án '= …'"):
-            return None
-        answers = [
-            TextAnswer(
-                text=clean_text("\n".join(e.text)),
-                weight=100.0 if e.weight is None else e.weight,
-                feedback=clean_text("\n".join(e.feedback)),
-            )
-            for e in self.entries
-        ]
-        return ShortAnswer(
-            **common, answers=answers, diacritics_insensitive=meta.get("diacritics", False)
-        )
-
-    def build_numerical(self, kind: str, common: dict, meta: dict) -> Item | None:
-        if not self._only("numerical", "answer", "các dòng đáp án số '= …'"):
-            return None
-        answers = []
-        for entry in self.entries:
-            if not self._no_extras(entry, feedback=True):
-                return None
-            spec = numeric_spec(entry.text[0])
-            if spec is None:
-                self.error(
-                    entry.line - 1,
-                    f"đáp án số không hợp lệ: {entry.text[0]!r} "
-                    "(viết 360, 3,14 ± 0,01, 1..5 hoặc *)",
-                )
-                return None
-            answers.append(
-                NumericAnswer(
-                    min=spec[0],
-                    max=spec[1],
-                    weight=100.0 if entry.weight is None else entry.weight,
-                    feedback=clean_text("\n".join(entry.feedback)),
-                )
-            )
-        return Numerical(**common, answers=answers)
-
-    def build_matching(self, kind: str, common: dict, meta: dict) -> Item | None:
-        if not self._only("matching", "pair", "các cặp ghép '- trái -> phải'"):
-            return None
-        if not all(self._no_extras(e) for e in self.entries):
-            return None
-        pairs = [Pair(left=clean_text(e.text[0]), right=clean_text(e.right)) for e in self.entries]
-        return Matching(**common, pairs=pairs)
-
-    def build_text_only(self, kind: str, common: dict, meta: dict) -> Item | None:
-        if self.entries:
-            self.error(
-                self.entries[0].line - 1, f"câu hỏi loại {kind} không có phương án hay đáp án"
-            )
-            return None
-        return (Essay if kind == "essay" else Description)(**common)
-
 
 def _quoted(line: str) -> str:
     text = line[1:]
     return text[1:] if text.startswith(" ") else text
-
-
-_BUILDERS = {
-    "single": _ItemReader.build_choice,
-    "multiple": _ItemReader.build_choice,
-    "true_false": _ItemReader.build_true_false,
-    "short_answer": _ItemReader.build_short,
-    "numerical": _ItemReader.build_numerical,
-    "matching": _ItemReader.build_matching,
-    "essay": _ItemReader.build_text_only,
-    "description": _ItemReader.build_text_only,
-}

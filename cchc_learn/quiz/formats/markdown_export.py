@@ -6,18 +6,11 @@ from collections.abc import Iterable
 
 import yaml
 
-from ..items import (
-    ChoiceItem,
-    Item,
-    Matching,
-    MultipleChoice,
-    Numerical,
-    ShortAnswer,
-    TrueFalse,
-)
+from ..questions import Item, question_type
+from ..questions.notation import Entry
+from ..questions.numbers import format_number
 from .attributes import format_attribute_line
-from .entries import WEIGHT_SUFFIX, Entry, infer_type
-from .numbers import format_number, spell_interval
+from .entries import infer_type
 
 _LINE_ESCAPED = ("-", "=", ">", "{", "#", "\\")
 
@@ -37,7 +30,7 @@ def to_markdown(
 
 def _item_lines(item: Item) -> list[str]:
     stem = item.stem.split("\n")
-    entries = _entries(item)
+    entries = question_type(item.type).markdown_entries(item)
     lines = [f"## {stem[0]}"]
     attributes = _attributes(item, entries)
     if attributes:
@@ -63,92 +56,9 @@ def _attributes(item: Item, entries: list[Entry]) -> list[tuple[str, str]]:
         pairs.append(("tags", ",".join(item.tags)))
     if item.format != "markdown":
         pairs.append(("format", item.format))
-    if isinstance(item, ShortAnswer) and item.diacritics_insensitive:
+    if question_type(item.type).diacritics and item.diacritics_insensitive:
         pairs.append(("diacritics", "insensitive"))
     return pairs
-
-
-def _entries(item: Item) -> list[Entry]:
-    if isinstance(item, ChoiceItem):
-        return _choice_entries(item)
-    if isinstance(item, TrueFalse):
-        if not (item.feedback_true or item.feedback_false):
-            return [Entry("answer", 0, ["Đúng" if item.answer else "Sai"])]
-        return [
-            Entry(
-                "option",
-                0,
-                ["Đúng"],
-                mark="x" if item.answer else " ",
-                feedback=_split(item.feedback_true),
-            ),
-            Entry(
-                "option",
-                0,
-                ["Sai"],
-                mark=" " if item.answer else "x",
-                feedback=_split(item.feedback_false),
-            ),
-        ]
-    if isinstance(item, ShortAnswer):
-        return [
-            Entry(
-                "answer",
-                0,
-                a.text.split("\n"),
-                weight=None
-                if a.weight == 100 and not WEIGHT_SUFFIX.search(a.text.split("\n")[0])
-                else a.weight,
-                feedback=_split(a.feedback),
-            )
-            for a in item.answers
-        ]
-    if isinstance(item, Numerical):
-        return [
-            Entry(
-                "answer",
-                0,
-                [spell_interval(a.min, a.max, " ± ")],
-                weight=None if a.weight == 100 else a.weight,
-                feedback=_split(a.feedback),
-            )
-            for a in item.answers
-        ]
-    if isinstance(item, Matching):
-        return [Entry("pair", 0, [p.left], right=p.right) for p in item.pairs]
-    return []
-
-
-def _choice_entries(item: ChoiceItem) -> list[Entry]:
-    positive = [o.weight for o in item.options if o.weight > 0]
-    if isinstance(item, MultipleChoice):
-        share = 100.0 / len(positive) if positive else None
-        ticked = share is not None and all(w == share for w in positive)
-    else:
-        share, ticked = 100.0, True
-    entries = []
-    for option in item.options:
-        if ticked and option.weight == share:
-            mark, weight = "x", None
-        elif option.weight == 0:
-            mark, weight = " ", None
-        else:
-            mark, weight = "%", option.weight
-        entries.append(
-            Entry(
-                "option",
-                0,
-                option.text.split("\n"),
-                mark=mark,
-                weight=weight,
-                feedback=_split(option.feedback),
-            )
-        )
-    return entries
-
-
-def _split(text: str) -> list[str]:
-    return text.split("\n") if text else []
 
 
 def _entry_lines(entry: Entry) -> list[str]:

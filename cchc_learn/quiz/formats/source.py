@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...numbers import vi_count
-from ..items import bad_control_char
+from ..questions import bad_control_char
 from .errors import Problem, Problems, QuestionFormatError
 
 MAX_BANK_CHARS = 5_000_000

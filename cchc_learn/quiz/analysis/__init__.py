@@ -1,0 +1,1 @@
+"""Item analysis of a quiz (facility, discrimination, choices made) and its page."""

@@ -1,0 +1,1 @@
+"""Quiz definitions in the database (what to draw, the rules of an attempt) and their pages."""
