@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Select, bindparam, extract, func, or_, select
@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..clock import utcnow
+from ..content.summary import SyncSummary
 from ..extensions import db
 from ..markup import render
 from ..search.models import log_change
@@ -45,17 +46,6 @@ class KbError(ValueError):
     """A knowledge-base operation that cannot be done; the message is for users."""
 
 
-@dataclass
-class SyncSummary:
-    """What a sync did."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    archived: int = 0
-    problems: list[str] = field(default_factory=list)
-
-
 def document_url(slug: str) -> str:
     """Path of a document page."""
     return f"/kb/{slug}"
@@ -63,15 +53,7 @@ def document_url(slug: str) -> str:
 
 def _hash(source: DocumentSource) -> str:
     payload = {
-        "number": source.number,
-        "type": source.doc_type,
-        "issuer": source.issuer,
-        "issued": source.issued.isoformat(),
-        "status": source.status,
-        "replaced_by": source.replaced_by,
-        "topics": source.topics,
-        "summary": source.summary,
-        "source": source.source,
+        **_meta(source),
         "body": source.body,
         "attachments": [(a.file, a.title) for a in source.attachments],
     }

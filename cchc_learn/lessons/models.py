@@ -13,7 +13,27 @@ from ..extensions import db
 from ..revision_fields import RevisionFields
 
 
-class Module(db.Model):
+class Authored:
+    """What modules and lessons share: Markdown and its HTML, publication, where it comes from
+    (a file under content/, or the browser), its version and its times."""
+
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(default=False)
+    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether it is maintained as a file under content/."""
+        return self.source_path is not None
+
+
+class Module(Authored, db.Model):
     """A module of ordered lessons, written as files under content/ or in the browser."""
 
     __tablename__ = "module"
@@ -25,15 +45,6 @@ class Module(db.Model):
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     order: Mapped[int] = mapped_column("sort_order", default=0)
     audience: Mapped[list[str]] = mapped_column(JSON, default=list)
-    body_md: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    published: Mapped[bool] = mapped_column(default=False)
-    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    version: Mapped[int] = mapped_column(default=1)
-    archived: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="module", order_by="Lesson.position", cascade="all, delete-orphan"
@@ -43,17 +54,12 @@ class Module(db.Model):
     )
 
     @property
-    def from_file(self) -> bool:
-        """Whether the module is maintained as files under content/."""
-        return self.source_path is not None
-
-    @property
     def folder(self) -> str | None:
         """The module's folder under content/, when file-sourced."""
         return self.source_path.rsplit("/", 1)[0] if self.source_path else None
 
 
-class Lesson(db.Model):
+class Lesson(Authored, db.Model):
     """One lesson of a module; the body is kept as Markdown and as rendered, sanitized HTML."""
 
     __tablename__ = "lesson"
@@ -69,24 +75,10 @@ class Lesson(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int] = mapped_column(default=10)
     summary: Mapped[str] = mapped_column(Text, default="")
-    body_md: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
     toc_html: Mapped[str] = mapped_column(Text, default="")
     plain_text: Mapped[str] = mapped_column(Text, default="")
-    published: Mapped[bool] = mapped_column(default=False)
-    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    version: Mapped[int] = mapped_column(default=1)
-    archived: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
-
-    @property
-    def from_file(self) -> bool:
-        """Whether the lesson is maintained as a file under content/."""
-        return self.source_path is not None
 
     @property
     def visible(self) -> bool:
