@@ -98,9 +98,8 @@ def edit_module(module: str):
 
 
 def _module_form(form: ModuleForm, module):
-    preview = warnings = error = None
-    if form.validate_on_submit():
-        data = authoring.ModuleInput(
+    def read() -> authoring.ModuleInput:
+        return authoring.ModuleInput(
             title=form.title.data,
             summary=form.summary.data,
             topics=form.topic_list(),
@@ -111,26 +110,41 @@ def _module_form(form: ModuleForm, module):
             slug=form.slug.data or "",
             message=form.message.data or "",
         )
+
+    def save(data: authoring.ModuleInput) -> authoring.SaveResult:
+        if module is None:
+            return authoring.create_module(data, current_user.id)
+        return authoring.update_module(module, data, current_user.id)
+
+    return _authoring_form(
+        form,
+        "lessons/authoring/module_form.html",
+        read=read,
+        preview=lambda data: authoring.render_preview(module, data.body, data.slug),
+        save=save,
+        what="chuyên đề",
+        after=lambda result: url_for(".manage", module=result.obj.slug),
+        module=module,
+    )
+
+
+def _authoring_form(form, template: str, *, read, preview, save, what: str, after, **context):
+    """Preview or save what a module or lesson form sends; show the form again otherwise."""
+    shown = warnings = error = None
+    if form.validate_on_submit():
+        data = read()
         try:
             if request.form.get("action") == "preview":
-                preview = authoring.render_preview(module, data.body, data.slug)
-                warnings = authoring.preview_warnings(preview)
-            elif module is None:
-                result = authoring.create_module(data, current_user.id)
-                saved(result, "chuyên đề")
-                return redirect(url_for(".manage", module=result.obj.slug))
+                shown = preview(data)
+                warnings = authoring.preview_warnings(shown)
             else:
-                saved(authoring.update_module(module, data, current_user.id), "chuyên đề")
-                return redirect(url_for(".manage", module=module.slug))
+                result = save(data)
+                saved(result, what)
+                return redirect(after(result))
         except AuthoringError as exc:
             error = str(exc)
     return render_template(
-        "lessons/authoring/module_form.html",
-        form=form,
-        module=module,
-        preview=preview,
-        warnings=warnings,
-        error=error,
+        template, form=form, preview=shown, warnings=warnings, error=error, **context
     )
 
 
@@ -189,9 +203,8 @@ def edit_lesson(module: str, lesson: str):
 
 
 def _lesson_form(form: LessonForm, module, lesson):
-    preview = warnings = error = None
-    if form.validate_on_submit():
-        data = authoring.LessonInput(
+    def read() -> authoring.LessonInput:
+        return authoring.LessonInput(
             title=form.title.data,
             minutes=form.minutes.data,
             summary=form.summary.data or "",
@@ -200,27 +213,22 @@ def _lesson_form(form: LessonForm, module, lesson):
             slug=form.slug.data or "",
             message=form.message.data or "",
         )
-        try:
-            if request.form.get("action") == "preview":
-                preview = authoring.render_preview(module, data.body)
-                warnings = authoring.preview_warnings(preview)
-            else:
-                if lesson is None:
-                    result = authoring.create_lesson(module, data, current_user.id)
-                else:
-                    result = authoring.update_lesson(lesson, data, current_user.id)
-                saved(result, "bài học")
-                return redirect(url_for(".edit_lesson", module=module.slug, lesson=result.obj.slug))
-        except AuthoringError as exc:
-            error = str(exc)
-    return render_template(
+
+    def save(data: authoring.LessonInput) -> authoring.SaveResult:
+        if lesson is None:
+            return authoring.create_lesson(module, data, current_user.id)
+        return authoring.update_lesson(lesson, data, current_user.id)
+
+    return _authoring_form(
+        form,
         "lessons/authoring/lesson_form.html",
-        form=form,
+        read=read,
+        preview=lambda data: authoring.render_preview(module, data.body),
+        save=save,
+        what="bài học",
+        after=lambda result: url_for(".edit_lesson", module=module.slug, lesson=result.obj.slug),
         module=module,
         lesson=lesson,
-        preview=preview,
-        warnings=warnings,
-        error=error,
     )
 
 
