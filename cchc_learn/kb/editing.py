@@ -142,13 +142,7 @@ def save(doc: Document | None, data: DocumentInput, actor: User) -> Document:
 
 def revisions(doc: Document) -> list[DocumentRevision]:
     """The document's revisions, newest first."""
-    return list(
-        db.session.scalars(
-            select(DocumentRevision)
-            .where(DocumentRevision.document_id == doc.id)
-            .order_by(DocumentRevision.version.desc())
-        )
-    )
+    return DocumentRevision.newest_first(doc.id)
 
 
 def get_revision(doc: Document, revision_id: int) -> DocumentRevision | None:

@@ -108,6 +108,7 @@ class DocumentRevision(RevisionFields, db.Model):
     """A saved version of a document: who, when, and what it said."""
 
     __tablename__ = "document_revision"
+    owner_key = "document_id"
     __table_args__ = (Index("ix_document_revision_doc_version", "document_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

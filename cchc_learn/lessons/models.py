@@ -112,6 +112,7 @@ class ModuleRevision(RevisionFields, db.Model):
     """A saved version of a module's own fields: who, when, why and what it said."""
 
     __tablename__ = "module_revision"
+    owner_key = "module_id"
     __table_args__ = (Index("ix_module_revision_module_version", "module_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +123,7 @@ class LessonRevision(RevisionFields, db.Model):
     """A saved version of a lesson: who, when, why and what it said."""
 
     __tablename__ = "lesson_revision"
+    owner_key = "lesson_id"
     __table_args__ = (Index("ix_lesson_revision_lesson_version", "lesson_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 
 from ..extensions import db
 from .models import Lesson, LessonRevision, Module, ModuleRevision
@@ -88,21 +87,9 @@ add_module_revision = add_lesson_revision = add_revision
 
 def module_revisions(module: Module) -> list[ModuleRevision]:
     """A module's revisions, newest first."""
-    return list(
-        db.session.scalars(
-            select(ModuleRevision)
-            .where(ModuleRevision.module_id == module.id)
-            .order_by(ModuleRevision.id.desc())
-        )
-    )
+    return ModuleRevision.newest_first(module.id)
 
 
 def lesson_revisions(lesson: Lesson) -> list[LessonRevision]:
     """A lesson's revisions, newest first."""
-    return list(
-        db.session.scalars(
-            select(LessonRevision)
-            .where(LessonRevision.lesson_id == lesson.id)
-            .order_by(LessonRevision.id.desc())
-        )
-    )
+    return LessonRevision.newest_first(lesson.id)
