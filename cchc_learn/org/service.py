@@ -282,16 +282,22 @@ def assign(
     if unit is not None:
         membership = Membership(user=user, unit=unit, valid_from=day)
         db.session.add(membership)
+    _record_move(user, current.unit if current else None, unit, day, actor)
+    return membership
+
+
+def _record_move(
+    user: User, before: Unit | None, after: Unit | None, day: date, actor: User | None
+) -> None:
     record(
         actor,
         "membership.change",
         "user",
         user.id,
         f"Đổi đơn vị của {user.username}",
-        before={"unit": current.unit.code if current else None},
-        after={"unit": unit.code if unit else None, "from": day.isoformat()},
+        before={"unit": before.code if before else None},
+        after={"unit": after.code if after else None, "from": day.isoformat()},
     )
-    return membership
 
 
 def place_new_accounts(
@@ -302,12 +308,4 @@ def place_new_accounts(
     day = on or local_today()
     for user, unit in placements:
         db.session.add(Membership(user=user, unit=unit, valid_from=day))
-        record(
-            actor,
-            "membership.change",
-            "user",
-            user.id,
-            f"Đổi đơn vị của {user.username}",
-            before={"unit": None},
-            after={"unit": unit.code, "from": day.isoformat()},
-        )
+        _record_move(user, None, unit, day, actor)
