@@ -252,6 +252,18 @@ def _bank_hash(source: BankSource) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
+def _archive_gone(existing: dict, names: set[str], summary: SyncSummary) -> list:
+    """Archive the file-backed objects of `existing` (by slug) whose file is gone; return them."""
+    gone = []
+    for slug, obj in existing.items():
+        if obj.from_file and slug not in names and not obj.archived:
+            obj.archived = True
+            obj.updated_at = utcnow()
+            summary.note("archived", slug)
+            gone.append(obj)
+    return gone
+
+
 def _sync_banks(content: QuizContent, resolver, banks: SyncSummary, items: SyncSummary) -> None:
     existing = {bank.slug: bank for bank in db.session.scalars(select(Bank))}
     for source in content.banks:
@@ -273,15 +285,11 @@ def _sync_banks(content: QuizContent, resolver, banks: SyncSummary, items: SyncS
         else:
             banks.note("unchanged", source.slug)
     names = {source.slug for source in content.banks}
-    for slug, bank in existing.items():
-        if bank.from_file and slug not in names and not bank.archived:
-            bank.archived = True
-            bank.updated_at = utcnow()
-            banks.note("archived", slug)
-            for row in bank.items:
-                if not row.archived:
-                    row.archived = True
-                    items.note("archived", row.key)
+    for bank in _archive_gone(existing, names, banks):
+        for row in bank.items:
+            if not row.archived:
+                row.archived = True
+                items.note("archived", row.key)
 
 
 def _sync_quizzes(content: QuizContent, resolver, quizzes: SyncSummary) -> None:
@@ -300,12 +308,7 @@ def _sync_quizzes(content: QuizContent, resolver, quizzes: SyncSummary) -> None:
             quiz.version += 1
             quizzes.note("updated", spec.slug)
         apply_spec(quiz, spec, resolver)
-    names = {spec.slug for spec in content.quizzes}
-    for slug, quiz in existing.items():
-        if quiz.from_file and slug not in names and not quiz.archived:
-            quiz.archived = True
-            quiz.updated_at = utcnow()
-            quizzes.note("archived", slug)
+    _archive_gone(existing, {spec.slug for spec in content.quizzes}, quizzes)
 
 
 def sync_quiz_content(content: QuizContent, *, actor=None) -> dict[str, SyncSummary]:

@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import ValidationError
 
+from ...formkit import text_field
 from ...numbers import vi_number
 from ..questions.numbers import as_float, parse_decimal
 from .essay_grading import MAX_COMMENT
@@ -14,19 +14,9 @@ from .essay_grading import MAX_COMMENT
 class EssayGradeForm(FlaskForm):
     """A trainer's grade of one essay: points (decimal comma or point) and a comment."""
 
-    score = StringField(
-        "Điểm",
-        validators=[
-            DataRequired("Nhập điểm của câu này."),
-            Length(max=20, message="Điểm: tối đa 20 ký tự."),
-        ],
-    )
-    comment = TextAreaField(
-        "Nhận xét cho học viên (không bắt buộc)",
-        validators=[
-            Optional(),
-            Length(max=MAX_COMMENT, message="Nhận xét: tối đa 5.000 ký tự."),
-        ],
+    score = text_field("Điểm", 20, required="Nhập điểm của câu này.")
+    comment = text_field(
+        "Nhận xét cho học viên (không bắt buộc)", MAX_COMMENT, name="Nhận xét", area=True
     )
 
     def __init__(self, *args, maximum: float = 1.0, **kwargs) -> None:

@@ -46,32 +46,30 @@ def list_attempts(quiz_slug: str):
     )
 
 
-def _download(data: bytes, mimetype: str, name: str) -> Response:
+def _export(quiz_slug: str, write, mimetype: str, extension: str) -> Response:
+    """A quiz's attempts (as filtered) as a file to download, written by `write`."""
+    quiz = _quiz(quiz_slug)
+    lifecycle.sweep_before_reading(quiz_id=quiz.id)
+    rows = listing.export_rows(quiz, _filters())
     return Response(
-        data,
+        write(rows),
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="luot-lam-bai-{quiz.slug}.{extension}"'
+        },
     )
 
 
 @bp.route("/quizzes/<quiz_slug>/attempts.csv")
 @roles_required(*EDITORS)
 def export_attempts_csv(quiz_slug: str):
-    quiz = _quiz(quiz_slug)
-    lifecycle.sweep_before_reading(quiz_id=quiz.id)
-    rows = listing.export_rows(quiz, _filters())
-    return _download(
-        export.to_csv(rows), "text/csv; charset=utf-8", f"luot-lam-bai-{quiz.slug}.csv"
-    )
+    return _export(quiz_slug, export.to_csv, "text/csv; charset=utf-8", "csv")
 
 
 @bp.route("/quizzes/<quiz_slug>/attempts.xlsx")
 @roles_required(*EDITORS)
 def export_attempts_xlsx(quiz_slug: str):
-    quiz = _quiz(quiz_slug)
-    lifecycle.sweep_before_reading(quiz_id=quiz.id)
-    rows = listing.export_rows(quiz, _filters())
-    return _download(export.to_xlsx(rows), export.XLSX_TYPE, f"luot-lam-bai-{quiz.slug}.xlsx")
+    return _export(quiz_slug, export.to_xlsx, export.XLSX_TYPE, "xlsx")
 
 
 @bp.route("/attempts/<int:attempt_id>")

@@ -2,39 +2,27 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+
+from ...formkit import text_field
 
 
 class ItemForm(FlaskForm):
     """One question in the Markdown question format."""
 
-    text = TextAreaField(
+    text = text_field(
         "Câu hỏi (định dạng Markdown)",
-        validators=[
-            DataRequired("Viết nội dung câu hỏi."),
-            Length(max=100_000, message="Câu hỏi: tối đa 100.000 ký tự."),
-        ],
+        100_000,
+        required="Viết nội dung câu hỏi.",
+        name="Câu hỏi",
+        area=True,
     )
 
 
 class BankForm(FlaskForm):
     """A new, empty bank."""
 
-    slug = StringField(
-        "Mã ngân hàng",
-        validators=[
-            DataRequired("Nhập mã ngân hàng."),
-            Length(max=100, message="Tối đa 100 ký tự."),
-        ],
-    )
-    title = StringField(
-        "Tên ngân hàng",
-        validators=[
-            DataRequired("Nhập tên ngân hàng."),
-            Length(max=200, message="Tối đa 200 ký tự."),
-        ],
-    )
+    slug = text_field("Mã ngân hàng", 100, required="Nhập mã ngân hàng.")
+    title = text_field("Tên ngân hàng", 200, required="Nhập tên ngân hàng.")
 
 
 class ImportForm(FlaskForm):
@@ -44,14 +32,7 @@ class ImportForm(FlaskForm):
         "Tệp .md (Markdown) hoặc .gift (Moodle GIFT)",
         validators=[FileRequired("Hãy chọn tệp cần nhập.")],
     )
-    bank = StringField(
-        "Mã ngân hàng nhận câu hỏi",
-        validators=[
-            DataRequired("Nhập mã ngân hàng."),
-            Length(max=100, message="Tối đa 100 ký tự."),
-        ],
+    bank = text_field(
+        "Mã ngân hàng nhận câu hỏi", 100, required="Nhập mã ngân hàng.", name="Mã ngân hàng"
     )
-    title = StringField(
-        "Tên ngân hàng (khi tạo mới)",
-        validators=[Optional(), Length(max=200, message="Tối đa 200 ký tự.")],
-    )
+    title = text_field("Tên ngân hàng (khi tạo mới)", 200, name="Tên ngân hàng")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from ...clock import utcnow
+from ...content.summary import SyncSummary
 from ...database import transactional
 from ...extensions import db
 from ..errors import QuizError
@@ -18,7 +19,7 @@ from ..formats import QuestionFormatError, format_for_path, item_to_json, parse_
 from ..formats.source import decode_bank
 from ..models import Bank, BankImport
 from .rendering import RenderError, doc_resolver, render_item
-from .service import Summary, check_target, import_bank, item_problems, keyed_items, plan_import
+from .service import check_target, import_bank, item_problems, keyed_items, plan_import
 
 TTL = timedelta(hours=2)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -139,7 +140,7 @@ def preview_page(token: str, uploader_id: int, page: int) -> ImportPreview:
 
 
 @transactional
-def confirm_upload(token: str, uploader_id: int) -> tuple[Bank, Summary]:
+def confirm_upload(token: str, uploader_id: int) -> tuple[Bank, SyncSummary]:
     """Import a kept upload exactly once, as one unit of work."""
     upload = db.session.scalar(
         select(BankImport)

@@ -6,11 +6,12 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
 from ...clock import utcnow
+from ...content.summary import SyncSummary
 from ...database import transactional
 from ...extensions import db
 from ..errors import QuizError
@@ -22,22 +23,6 @@ from .rendering import RenderError, Resolver, doc_resolver, parse_ref, render_it
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MAX_KEY_CHARS = 100
-
-
-@dataclass
-class Summary:
-    """What a sync or an import did to one kind of object."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    archived: int = 0
-    keys: dict[str, list[str]] = field(default_factory=dict)
-
-    def note(self, what: str, key: str) -> None:
-        """Count key under added, updated, unchanged or archived."""
-        setattr(self, what, getattr(self, what) + 1)
-        self.keys.setdefault(what, []).append(key)
 
 
 def item_key(item: Item) -> str:
@@ -102,10 +87,10 @@ def apply_items(
     resolver: Resolver | None,
     *,
     archive_missing: bool,
-    summary: Summary | None = None,
-) -> Summary:
+    summary: SyncSummary | None = None,
+) -> SyncSummary:
     """Add, update (as a new version) or keep each item of bank; optionally archive the others."""
-    summary = summary or Summary()
+    summary = summary or SyncSummary()
     existing = {row.key: row for row in bank.items}
     next_position = max((row.position for row in bank.items), default=-1) + 1
     wanted = set()
@@ -211,7 +196,7 @@ def check_target(slug: str, parsed: ParsedBank, path: str) -> list[str]:
 @transactional
 def import_bank(
     slug: str, parsed: ParsedBank, path: str, *, title: str = "", resolver: Resolver | None = None
-) -> tuple[Bank, Summary]:
+) -> tuple[Bank, SyncSummary]:
     """Add or update the parsed items in a browser-managed bank, as one unit of work.
 
     Items keep their place; items of the bank missing from the file are left as they are.

@@ -1,10 +1,10 @@
 """The form of a quiz written in the browser."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange, Optional
 
-from ...formkit import choice_list
+from ...formkit import choice_list, text_field
 from ..models import REVIEW_POLICIES
 from ..quiz_loader import MAX_ATTEMPTS, MAX_TIME_LIMIT
 
@@ -12,34 +12,12 @@ from ..quiz_loader import MAX_ATTEMPTS, MAX_TIME_LIMIT
 class QuizForm(FlaskForm):
     """A quiz written in the browser."""
 
-    slug = StringField(
-        "Mã bài kiểm tra",
-        validators=[
-            DataRequired("Nhập mã bài kiểm tra."),
-            Length(max=100, message="Tối đa 100 ký tự."),
-        ],
-    )
-    title = StringField(
-        "Tên bài kiểm tra",
-        validators=[
-            DataRequired("Nhập tên bài kiểm tra."),
-            Length(max=200, message="Tối đa 200 ký tự."),
-        ],
-    )
-    module = StringField(
-        "Chuyên đề (mã, không bắt buộc)",
-        validators=[Optional(), Length(max=80, message="Tối đa 80 ký tự.")],
-    )
-    description = TextAreaField(
-        "Giới thiệu (Markdown)",
-        validators=[Optional(), Length(max=20_000, message="Giới thiệu: tối đa 20.000 ký tự.")],
-    )
-    draws = TextAreaField(
-        "Cách rút câu hỏi",
-        validators=[
-            DataRequired("Ghi ít nhất một dòng rút câu hỏi."),
-            Length(max=5_000, message="Tối đa 5.000 ký tự."),
-        ],
+    slug = text_field("Mã bài kiểm tra", 100, required="Nhập mã bài kiểm tra.")
+    title = text_field("Tên bài kiểm tra", 200, required="Nhập tên bài kiểm tra.")
+    module = text_field("Chuyên đề (mã, không bắt buộc)", 80, name="Chuyên đề")
+    description = text_field("Giới thiệu (Markdown)", 20_000, name="Giới thiệu", area=True)
+    draws = text_field(
+        "Cách rút câu hỏi", 5_000, required="Ghi ít nhất một dòng rút câu hỏi.", area=True
     )
     time_limit = IntegerField(
         "Thời gian làm bài (phút)",
@@ -66,11 +44,5 @@ class QuizForm(FlaskForm):
     shuffle_questions = BooleanField("Xáo trộn thứ tự câu hỏi", default=True)
     shuffle_options = BooleanField("Xáo trộn thứ tự phương án", default=True)
     essays = BooleanField("Rút cả câu tự luận (giảng viên chấm tay)", default=False)
-    opens = StringField(
-        "Mở từ (ngày/tháng/năm giờ:phút, không bắt buộc)",
-        validators=[Optional(), Length(max=40, message="Tối đa 40 ký tự.")],
-    )
-    closes = StringField(
-        "Đóng lúc (ngày/tháng/năm giờ:phút, không bắt buộc)",
-        validators=[Optional(), Length(max=40, message="Tối đa 40 ký tự.")],
-    )
+    opens = text_field("Mở từ (ngày/tháng/năm giờ:phút, không bắt buộc)", 40, name="Mở từ")
+    closes = text_field("Đóng lúc (ngày/tháng/năm giờ:phút, không bắt buộc)", 40, name="Đóng lúc")
