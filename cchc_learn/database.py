@@ -91,16 +91,6 @@ def short_write() -> Iterator[None]:
         session.expire_on_commit = keep
 
 
-def writes_on_get(view):
-    """Mark a view that writes even on GET, so SQLite takes the write lock up front.
-
-    Not for a page that only records being seen: it holds the lock while the page renders.
-    Such a page calls tracking's record, which writes in a short_write once it is rendered.
-    """
-    view.writes_on_get = True
-    return view
-
-
 def init_app(app: Flask) -> None:
     """Bind the database and tune the SQLite engine when it is used."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -128,9 +118,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _declare_write_intent() -> None:
         # Runs before any other hook queries (loading the signed-in user starts a read
-        # transaction): a GET view that records something says so with @writes_on_get.
-        view = app.view_functions.get(request.endpoint or "")
-        declare_write(request.method not in SAFE_METHODS or getattr(view, "writes_on_get", False))
+        # transaction). A GET that records a view writes later, in its own short_write.
+        declare_write(request.method not in SAFE_METHODS)
 
 
 def _tune_sqlite(engine: Engine, busy_ms: int) -> None:

@@ -82,8 +82,6 @@ def add_revision(
     return revision
 
 
-add_module_revision = add_lesson_revision = add_revision
-
 
 def module_revisions(module: Module) -> list[ModuleRevision]:
     """A module's revisions, newest first."""

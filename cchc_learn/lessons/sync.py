@@ -13,8 +13,7 @@ from ..search.models import log_change
 from .loader import AssetSource, LessonSource, ModuleSource
 from .models import Lesson, Module, ModuleAsset
 from .revisions import (
-    add_lesson_revision,
-    add_module_revision,
+    add_revision,
     content_hash,
     lesson_snapshot,
     module_snapshot,
@@ -58,7 +57,7 @@ def _sync_module(
     module.source_path, module.archived = source.path, False
     module.content_hash, module.updated_at = digest, utcnow()
     db.session.flush()
-    add_module_revision(module, actor_id, _message(source.path, adopted))
+    add_revision(module, actor_id, _message(source.path, adopted))
     log_change("module", module.id)
     return module
 
@@ -122,7 +121,7 @@ def _sync_lesson(
     lesson.source_path, lesson.archived = source.path, False
     lesson.content_hash, lesson.updated_at = digest, utcnow()
     db.session.flush()
-    add_lesson_revision(lesson, actor_id, _message(source.path, adopted))
+    add_revision(lesson, actor_id, _message(source.path, adopted))
     log_change("lesson", lesson.id)
 
 
