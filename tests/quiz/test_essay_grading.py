@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from helpers import csrf_token, login, make_user, page_text, post
-from quizapp_support import answer_form, attempt_row, make_bank, make_quiz, rows, snapshot, start
+from quizapp_support import (
+    answer_form,
+    attempt_row,
+    make_bank,
+    make_quiz,
+    race,
+    rows,
+    snapshot,
+    start,
+)
 from sqlalchemy import func, select
 
 from cchc_learn.audit.models import AuditEntry
@@ -404,23 +411,6 @@ def test_the_item_analysis_waits_for_essays_to_be_graded(app, people):
     grade(trainer, app, answer_id(app, attempt_id, "e-2"), "0,5")
     text = page_text(trainer.get(analysis))
     assert "Lượt đã chấm 1" in text and "Độ khó: 0,50" in text
-
-
-def race(calls) -> list:
-    """Run the calls at the same moment, each in its own thread; return their results."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_trainers_grading_one_attempt_at_once_both_count(app, people):

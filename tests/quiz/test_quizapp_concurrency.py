@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 from helpers import login, make_user, page_text, post
-from quizapp_support import answer_form, attempt_row, make_bank, make_quiz, rows, start
+from quizapp_support import answer_form, attempt_row, make_bank, make_quiz, race, rows, start
 from sqlalchemy import func, select
 
 from cchc_learn.database import declare_write
@@ -14,23 +12,6 @@ from cchc_learn.quiz.attempts import lifecycle as attempts
 from cchc_learn.quiz.models import Attempt, AttemptChoice
 
 RACERS = 4
-
-
-def race(calls) -> list:
-    """Run the calls at the same moment, each in its own thread; return their results."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def sessions(app, count: int) -> list:
