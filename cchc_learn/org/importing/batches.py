@@ -13,7 +13,13 @@ from ...auth.models import User
 from ...clock import utcnow
 from ...extensions import db
 from .models import COMMITTED, ImportBatch
-from .results import BatchAlreadyCommitted, BatchMissing, ImportPlan, ImportResult
+from .results import (
+    BatchAlreadyCommitted,
+    BatchMissing,
+    ImportPlan,
+    ImportRejected,
+    ImportResult,
+)
 from .service import prepare_unlocked, preview, write
 
 DEFAULT_TTL = timedelta(hours=2)
@@ -61,7 +67,15 @@ def confirm(token: str, uploader: User) -> tuple[ImportResult, ImportBatch]:
     write lock (all of SQLite) is held only for the writes themselves.
     """
     batch = _usable(find(token, uploader), token)
-    prepared = prepare_unlocked(batch.kind, batch.filename, batch.content)
+    try:
+        prepared = prepare_unlocked(batch.kind, batch.filename, batch.content)
+    except ImportRejected:
+        # A second confirmation that ran into the first one's new accounts while hashing:
+        # the file was imported once, which is what it is told.
+        done = find(token, uploader)
+        if done is not None and done.status == COMMITTED:
+            raise BatchAlreadyCommitted(done) from None
+        raise
     batch = _usable(
         db.session.scalar(
             select(ImportBatch)
