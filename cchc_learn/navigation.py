@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
-from .access import has_any_role
-
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -35,27 +33,47 @@ def register(app: Flask, entry: NavEntry) -> None:
     app.extensions.setdefault("cchc_nav", []).append(entry)
 
 
-def _visible(entry: NavEntry) -> bool:
+def _visible(entry: NavEntry, roles: set[str] | None) -> bool:
     if entry.public:
         return True
-    if not current_user.is_authenticated:
+    if roles is None:
         return False
-    return entry.roles is None or has_any_role(current_user, entry.roles)
+    return entry.roles is None or not roles.isdisjoint(entry.roles)
+
+
+def _resolved() -> list[tuple[NavEntry, str]]:
+    """Every entry in order with its URL, built once per mount point: menus are on every page."""
+    cache = current_app.extensions.setdefault("cchc_nav_urls", {})
+    resolved = cache.get(request.script_root)
+    if resolved is None:
+        entries = sorted(current_app.extensions.get("cchc_nav", []), key=lambda e: e.order)
+        resolved = cache[request.script_root] = [(e, url_for(e.endpoint)) for e in entries]
+    return resolved
 
 
 def nav_items() -> list[NavItem]:
     """The entries the current user may see, in order."""
-    entries = sorted(current_app.extensions.get("cchc_nav", []), key=lambda e: e.order)
+    roles = current_user.role_names if current_user.is_authenticated else None
     items = []
-    for entry in entries:
-        if not _visible(entry):
+    for entry, url in _resolved():
+        if not _visible(entry, roles):
             continue
-        url = url_for(entry.endpoint)
         active = request.endpoint == entry.endpoint or (url != "/" and request.path.startswith(url))
         items.append(NavItem(url=url, label=entry.label, active=active))
     return items
 
 
+def asset_url(filename: str) -> str:
+    """The URL of a file in static/, built once per mount point (the layout uses several)."""
+    cache = current_app.extensions.setdefault("cchc_asset_urls", {})
+    key = (request.script_root, filename)
+    url = cache.get(key)
+    if url is None:
+        url = cache[key] = url_for("static", filename=filename)
+    return url
+
+
 def init_app(app: Flask) -> None:
-    """Expose nav_items() to templates."""
+    """Expose nav_items() and asset_url() to templates."""
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["asset_url"] = asset_url

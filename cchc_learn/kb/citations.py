@@ -35,7 +35,11 @@ Finder = Callable[[Document], list[Citation]]
 
 
 def register(app: Flask, finder: Finder) -> None:
-    """Add a source of citations (lessons, answers, …)."""
+    """Add a source of citations (lessons, answers, …).
+
+    Document pages are kept until the search change log moves (`kb.document_page`): a feature
+    that stores citations does so in a save that also logs a change (`log_change`).
+    """
     app.extensions.setdefault("cchc_citation_finders", []).append(finder)
 
 

@@ -192,6 +192,7 @@ def add_attachment(
     )
     doc.attachments.append(attachment)
     db.session.flush()
+    log_change("document", doc.id)
     record(
         actor, "document.attach", "document", doc.id, f"Đính kèm {name} vào văn bản {doc.number}"
     )
@@ -203,6 +204,7 @@ def remove_attachment(doc: Document, attachment: Attachment, actor: User) -> Non
     """Detach a file (the stored bytes stay for the access history)."""
     _check_editable(doc)
     doc.attachments.remove(attachment)
+    log_change("document", doc.id)
     record(
         actor,
         "document.detach",

@@ -11,7 +11,7 @@ from ..access import signed_in
 from ..boundary import page_number
 from ..tracking import events
 from . import files, service
-from .citations import cited_by
+from .document_page import document_page
 from .models import STATUSES, Attachment
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
@@ -64,12 +64,12 @@ def index():
 @bp.route("/<ident>")
 @signed_in
 def show(ident: str):
-    doc = service.get_document(ident)
-    if doc is None:
+    shown = document_page(ident)
+    if shown is None:
         abort(404)
-    near = service.related(doc)
+    doc, near = shown.document, shown.related
     page = render_template("kb/document.html", doc=doc, related=near.documents,
-                           citations=cited_by(doc), successor=near.successor)
+                           citations=shown.citations, successor=near.successor)
     # Recorded once the page is rendered, so no write lock is held while it renders.
     if request.method == "GET":
         events.record(current_user.id, events.document_view(doc.id, doc.version))
