@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -105,12 +107,21 @@ class HeldRender:
         return self.response
 
 
+OTHER_PROCESS_WRITES = """
+import sqlite3, sys
+other = sqlite3.connect(sys.argv[1], timeout=0.5, isolation_level=None)
+other.execute("BEGIN IMMEDIATE")
+other.execute("UPDATE user SET position = 'Chuyên viên' WHERE username = 'cb002'")
+other.execute("COMMIT")
+"""
+
+
 def connect(path, timeout: float) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=timeout, isolation_level=None)
 
 
 @pytest.mark.parametrize(("url", "template"), PAGES)
-def test_another_connection_writes_while_a_tracked_page_renders(
+def test_another_process_writes_while_a_tracked_page_renders(
     make_app, sqlite_file, url, template
 ):
     app = make_app()
@@ -118,14 +129,17 @@ def test_another_connection_writes_while_a_tracked_page_renders(
     held = HeldRender(app, template)
     held.start(client, url)
     try:
-        other = connect(sqlite_file, timeout=0.5)
-        # Before, the page took the write lock at its first query: this waited and failed.
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("UPDATE user SET position = 'Chuyên viên' WHERE username = 'cb002'")
-        other.execute("COMMIT")
-        other.close()
+        # Another process: before, the page took the write lock at its first query, so this
+        # waited out its busy timeout and failed with "database is locked".
+        writer = subprocess.run(
+            [sys.executable, "-c", OTHER_PROCESS_WRITES, str(sqlite_file)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         response = held.finish()
+    assert writer.returncode == 0, writer.stderr
     assert response.status_code == 200
     with connect(sqlite_file, timeout=5) as check:
         assert check.execute("SELECT position FROM user WHERE username = 'cb002'").fetchall() == [
