@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import Field, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .numbers import vi_count
+from .textnorm import SLUG_MAX_LENGTH, SLUG_RE, SLUG_RULE
 
 try:
     from wtforms import SelectChoice
@@ -95,3 +96,43 @@ def text_field(
     length = Length(max=max_length, message=too_long)
     validators = [DataRequired(required) if required else Optional(), length]
     return (TextAreaField if area else StringField)(label, validators=validators)
+
+
+def slug_field(label: str, *, required: str | None = None) -> Field:
+    """A slug field: the one slug rule (`textnorm.SLUG_RE`), worded as every form words it."""
+    too_long = f"{label}: tối đa {SLUG_MAX_LENGTH} ký tự."
+    return StringField(
+        label,
+        validators=[
+            DataRequired(required) if required else Optional(),
+            Length(max=SLUG_MAX_LENGTH, message=too_long),
+            Regexp(SLUG_RE, message=f"{label}: {SLUG_RULE}."),
+        ],
+    )
+
+
+def whole_number_field(
+    label: str,
+    low: int,
+    high: int,
+    *,
+    required: str,
+    name: str,
+    unit: str = "",
+    default: int | None = None,
+) -> Field:
+    """A required whole number from low to high, with Vietnamese messages naming it `name`.
+
+    `unit` (e.g. "phút") follows the range: "Thời lượng: từ 1 đến 600 phút."
+    """
+    in_unit = f" {unit}" if unit else ""
+    of_unit = f" (số {unit})" if unit else ""
+    return IntegerField(
+        label,
+        default=default,
+        validators=[
+            InputRequired(required),
+            NumberRange(low, high, message=f"{name}: từ {low} đến {high}{in_unit}."),
+        ],
+        invalid_value_message=f"{name} phải là một số nguyên{of_unit}.",
+    )

@@ -9,6 +9,10 @@ SLUG_MAX_LENGTH = 80
 # The one slug rule for every file-named or web-named thing (documents, modules, lessons, banks,
 # quizzes): it fits the narrowest slug column (modules and lessons, 80 characters).
 SLUG_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{SLUG_MAX_LENGTH - 1}}}\Z")
+SLUG_RULE = (
+    "chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang, bắt đầu bằng chữ "
+    f"hoặc số, tối đa {SLUG_MAX_LENGTH} ký tự"
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -21,6 +25,13 @@ def fold(text: str) -> str:
 def is_slug(text: object) -> bool:
     """Whether text is a slug: a-z, 0-9 and hyphens, starting with a letter or digit."""
     return isinstance(text, str) and SLUG_RE.match(text) is not None
+
+
+def slug_problem(slug: str, what: str = "Mã") -> str | None:
+    """Say what is wrong with a slug named what (e.g. "Mã chuyên đề"), or None."""
+    if not is_slug(slug):
+        return f"{what} '{slug[:100]}' không hợp lệ: {SLUG_RULE}"
+    return None
 
 
 def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:

@@ -26,10 +26,14 @@ def _actor() -> User:
 
 
 def _load_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return db.get_or_404(User, user_id)
+
+
+def _posted_for(user_id: int) -> User:
+    """The account a bare admin action (lock, new password, 2FA off) is posted for."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _load_user(user_id)
 
 
 @bp.route("/users")
@@ -125,10 +129,7 @@ def edit_user(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @roles_required("admin")
 def set_user_active(user_id: int):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    user = _load_user(user_id)
+    user = _posted_for(user_id)
     activate = request.form.get("active") == "1"
     try:
         account_admin.set_active(user, activate, actor=_actor())
@@ -142,10 +143,7 @@ def set_user_active(user_id: int):
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
 @roles_required("admin")
 def reset_user_password(user_id: int):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    user = _load_user(user_id)
+    user = _posted_for(user_id)
     password = account_admin.reset_password(user, actor=_actor())
     return render_template(
         "admin/password_issued.html", user=user, password=password, created=False
@@ -155,10 +153,7 @@ def reset_user_password(user_id: int):
 @bp.route("/users/<int:user_id>/disable-totp", methods=["POST"])
 @roles_required("admin")
 def disable_user_totp(user_id: int):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    user = _load_user(user_id)
+    user = _posted_for(user_id)
     account_admin.disable_totp(user, actor=_actor())
     flash(f"Đã tắt xác thực hai lớp của {user.username}.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

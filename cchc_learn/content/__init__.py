@@ -1,7 +1,8 @@
 """Content from files: the floor every kind of content file stands on, and `content check|sync`.
 
 The floor: one Problem (problems.py), one safe front-matter reader (frontmatter.py), declared
-front-matter schemas (schema.py), one SyncSummary (summary.py) and the registry of kinds
+front-matter schemas (schema.py), one SyncSummary (summary.py), the columns of file-sourced
+models (sourced.py), what every sync does to a row (versions.py) and the registry of kinds
 (kinds.py). Features register their kind; checks.py runs them in order and imports none.
 """
 

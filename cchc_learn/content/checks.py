@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..database import transactional
 from ..extensions import db
 from .kinds import Checked, ContentKind, Counts, SyncRun, kinds
 from .problems import Problem
@@ -48,10 +49,11 @@ def load_tree(root: Path) -> ContentTree:
     return tree
 
 
+@transactional
 def sync_tree(
     tree: ContentTree, *, upload_dir: Path, progress: Callable[[object], None] | None = None
 ) -> dict[str, Counts]:
-    """Import a checked tree in the current transaction; the caller commits or rolls back."""
+    """Import a checked tree all-or-nothing, as one unit of work."""
     if tree.problems:
         raise ValueError("cannot sync a tree with problems")
     run = SyncRun(root=tree.root, upload_dir=upload_dir, progress=progress)

@@ -9,7 +9,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..database import declare_write
-from ..extensions import db
 from .checks import load_tree, sync_tree
 
 
@@ -46,13 +45,8 @@ def sync_content(directory: str | None = None, *, echo=click.echo) -> None:
     if tree.problems:
         _report(tree)
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    try:
-        with click.progressbar(length=tree.steps, label="Đang nạp nội dung", file=None) as bar:
-            summaries = sync_tree(tree, upload_dir=upload_dir, progress=lambda _item: bar.update(1))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    with click.progressbar(length=tree.steps, label="Đang nạp nội dung", file=None) as bar:
+        summaries = sync_tree(tree, upload_dir=upload_dir, progress=lambda _item: bar.update(1))
     for label, s in summaries.items():
         echo(
             f"{label}: thêm {s.added}, cập nhật {s.updated}, không đổi {s.unchanged}, "

@@ -13,6 +13,7 @@ from ..audit.service import record
 from ..auth.models import User
 from ..clock import utcnow
 from ..content.frontmatter import MarkdownFile
+from ..content.sourced import edit_the_file
 from ..database import transactional
 from ..extensions import db
 from ..formkit import tidy_file_name
@@ -92,10 +93,7 @@ def _unique_slug(number: str) -> str:
 
 def _check_editable(doc: Document) -> None:
     if doc.from_file:
-        raise KbError(
-            f"Văn bản này được quản lý bằng tệp content/{doc.source_path}; hãy sửa "
-            "tệp đó rồi chạy cchc-learn content sync."
-        )
+        raise KbError(edit_the_file("Văn bản", doc.source_path))
 
 
 @transactional

@@ -154,21 +154,9 @@ def validate_document(md: MarkdownFile, slug: str) -> tuple[DocumentSource | Non
         )
     if problems:
         return None, problems
+    values["doc_type"] = values.pop("type")
     return DocumentSource(
-        slug=slug,
-        path=md.path,
-        number=values["number"],
-        doc_type=values["type"],
-        issuer=values["issuer"],
-        issued=values["issued"],
-        status=values["status"],
-        replaced_by=values["replaced_by"],
-        topics=values["topics"],
-        summary=values["summary"],
-        source=values["source"],
-        body=md.body,
-        body_line=md.body_line,
-        attachments=values["attachments"],
+        slug=slug, path=md.path, body=md.body, body_line=md.body_line, **values
     ), []
 
 

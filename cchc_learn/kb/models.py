@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
+from ..content.sourced import FileSourced
 from ..extensions import db
 from ..revision_fields import RevisionFields
 from ..textnorm import number_key
@@ -21,7 +22,7 @@ STATUSES = {
 }
 
 
-class Document(db.Model):
+class Document(FileSourced, db.Model):
     """One document of the knowledge base; the text is stored as Markdown and rendered HTML."""
 
     __tablename__ = "document"
@@ -47,12 +48,6 @@ class Document(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     toc_html: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str | None] = mapped_column(String(300))
-    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    version: Mapped[int] = mapped_column(default=1)
-    archived: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     topic_links: Mapped[list[DocumentTopic]] = relationship(
         back_populates="document",
@@ -78,11 +73,6 @@ class Document(db.Model):
     def status_label(self) -> str:
         """The status in Vietnamese."""
         return STATUSES.get(self.status, self.status)
-
-    @property
-    def from_file(self) -> bool:
-        """Whether the document is maintained as a file under content/."""
-        return self.source_path is not None
 
 
 @event.listens_for(Document, "before_insert")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from ..kb.service import number_resolver
 from ..markup import MarkupInputTooLarge, Rendered, to_plain_text
 from ..numbers import vi_count
 from ..search.models import log_change
+from ..textnorm import slug_problem, slugify
 from . import schema
 from .models import Lesson, LessonRevision, Module, ModuleRevision
 from .rendering import render_body
@@ -58,6 +58,11 @@ class LessonInput:
     message: str = ""
 
 
+Input = ModuleInput | LessonInput
+_KIND = {Module: "module", Lesson: "lesson"}  # as the search index names them
+_NOUN = {Module: "chuyên đề", Lesson: "bài học"}
+
+
 @dataclass
 class SaveResult:
     """What a save did: the object, whether anything changed, what the author should check."""
@@ -95,10 +100,8 @@ def _check_body(body: str) -> str:
 
 
 def _slug(value: str, title: str, what: str) -> str:
-    from ..textnorm import slugify
-
-    slug = (value or "").strip() or slugify(title, 80)
-    problem = schema.slug_problem(slug, what)
+    slug = (value or "").strip() or slugify(title)
+    problem = slug_problem(slug, what)
     if problem:
         raise AuthoringError(problem[0].upper() + problem[1:] + ".")
     return slug
@@ -180,57 +183,59 @@ def create_module(data: ModuleInput, author_id: int | None) -> SaveResult:
     if db.session.scalar(select(Module.id).where(Module.slug == slug)) is not None:
         raise AuthoringError(f"Mã chuyên đề '{slug}' đã được dùng; hãy chọn mã khác.")
     module = Module(slug=slug, version=1)
-    warnings = _apply_module(module, data)
-    db.session.add(module)
-    db.session.flush()
-    add_revision(module, author_id, data.message or "Tạo chuyên đề")
-    log_change("module", module.id)
-    return SaveResult(module, True, warnings)
+    return _create(module, _apply_module(module, data), author_id, data.message or "Tạo chuyên đề")
 
 
-def _save(
-    obj: Module | Lesson, apply: Callable[[], list[str]], author_id: int | None, message: str
+def _create(
+    obj: Module | Lesson, warnings: list[str], author_id: int | None, message: str
 ) -> SaveResult:
-    """Apply a change; when what the object says changed, make it a new version."""
+    """Add a new module or lesson, filled in, as its first version."""
+    db.session.add(obj)
+    db.session.flush()
+    add_revision(obj, author_id, message)
+    log_change(_KIND[type(obj)], obj.id)
+    return SaveResult(obj, True, warnings)
+
+
+def _save(obj: Module | Lesson, data: Input, author_id: int | None, message: str) -> SaveResult:
+    """Apply cleaned input; when what the object says changed, make it a new version."""
     before = obj.content_hash
-    warnings = apply()
+    if isinstance(obj, Module):
+        warnings = _apply_module(obj, data)
+    else:
+        warnings = _apply_lesson(obj, obj.module, data)
     if obj.content_hash == before:
         db.session.rollback()
         return SaveResult(obj, False, warnings)
     obj.version += 1
-    add_revision(obj, author_id, message)
-    log_change("module" if isinstance(obj, Module) else "lesson", obj.id)
+    add_revision(obj, author_id, data.message or message)
+    log_change(_KIND[type(obj)], obj.id)
     return SaveResult(obj, True, warnings)
-
-
-def _save_module(
-    module: Module, data: ModuleInput, author_id: int | None, default_message: str
-) -> SaveResult:
-    apply = lambda: _apply_module(module, data)  # noqa: E731
-    return _save(module, apply, author_id, data.message or default_message)
 
 
 @transactional
 def update_module(module: Module, data: ModuleInput, author_id: int | None) -> SaveResult:
     """Save a module's new fields as a new version; commit. Unchanged input saves nothing."""
     _read_only(module)
-    return _save_module(module, _clean_module(data), author_id, "Sửa chuyên đề")
+    return _save(module, _clean_module(data), author_id, "Sửa chuyên đề")
 
 
-def _module_input(module: Module, **changes: Any) -> ModuleInput:
-    values = dict(module_snapshot(module), body=module.body_md)
-    values.update(changes)
-    return ModuleInput(**values)
+def _current(obj: Module | Lesson) -> Input:
+    """What a module or lesson says now, as its form would send it."""
+    if isinstance(obj, Module):
+        return ModuleInput(**module_snapshot(obj), body=obj.body_md)
+    meta = {k: v for k, v in lesson_snapshot(obj).items() if k != "position"}
+    return LessonInput(**meta, body=obj.body_md)
 
 
 @transactional
-def set_module_published(module: Module, published: bool, author_id: int | None) -> SaveResult:
-    """Publish or withdraw a module; commit."""
-    _read_only(module)
-    message = "Công bố chuyên đề" if published else "Ngừng công bố chuyên đề"
-    return _save_module(
-        module, _clean_module(_module_input(module, published=published)), author_id, message
-    )
+def set_published(obj: Module | Lesson, published: bool, author_id: int | None) -> SaveResult:
+    """Publish or withdraw a module or a lesson; commit."""
+    _read_only(obj)
+    data = replace(_current(obj), published=published)
+    clean = _clean_module if isinstance(obj, Module) else _clean_lesson
+    verb = "Công bố" if published else "Ngừng công bố"
+    return _save(obj, clean(data), author_id, f"{verb} {_NOUN[type(obj)]}")
 
 
 # What a restore leaves as it is: a restore brings back content, not publication.
@@ -249,7 +254,7 @@ def restore_module(module: Module, revision: ModuleRevision, author_id: int | No
         for k, v in module_snapshot(module).items()
     }
     data = _clean_module(ModuleInput(**meta, body=revision.body_md))
-    return _save_module(module, data, author_id, f"Khôi phục phiên bản {revision.version}")
+    return _save(module, data, author_id, f"Khôi phục phiên bản {revision.version}")
 
 
 def _clean_lesson(data: LessonInput) -> LessonInput:
@@ -299,18 +304,7 @@ def create_lesson(module: Module, data: LessonInput, author_id: int | None) -> S
     )
     lesson = Lesson(module_id=module.id, slug=slug, position=(last or 0) + 1, version=1)
     warnings = _apply_lesson(lesson, module, data)
-    db.session.add(lesson)
-    db.session.flush()
-    add_revision(lesson, author_id, data.message or "Tạo bài học")
-    log_change("lesson", lesson.id)
-    return SaveResult(lesson, True, warnings)
-
-
-def _save_lesson(
-    lesson: Lesson, data: LessonInput, author_id: int | None, default_message: str
-) -> SaveResult:
-    apply = lambda: _apply_lesson(lesson, lesson.module, data)  # noqa: E731
-    return _save(lesson, apply, author_id, data.message or default_message)
+    return _create(lesson, warnings, author_id, data.message or "Tạo bài học")
 
 
 @transactional
@@ -323,23 +317,7 @@ def update_lesson(lesson: Lesson, data: LessonInput, author_id: int | None) -> S
         if _slug_taken(lesson.module, slug, lesson.id):
             raise AuthoringError(f"Mã bài học '{slug}' đã có trong chuyên đề; hãy chọn mã khác.")
         lesson.slug = slug
-    return _save_lesson(lesson, data, author_id, "Sửa bài học")
-
-
-def _lesson_input(lesson: Lesson, **changes: Any) -> LessonInput:
-    values = {k: v for k, v in lesson_snapshot(lesson).items() if k != "position"}
-    values.update(body=lesson.body_md, **changes)
-    return LessonInput(**values)
-
-
-@transactional
-def set_lesson_published(lesson: Lesson, published: bool, author_id: int | None) -> SaveResult:
-    """Publish or withdraw a lesson; commit."""
-    _read_only(lesson)
-    message = "Công bố bài học" if published else "Ngừng công bố bài học"
-    return _save_lesson(
-        lesson, _clean_lesson(_lesson_input(lesson, published=published)), author_id, message
-    )
+    return _save(lesson, data, author_id, "Sửa bài học")
 
 
 @transactional
@@ -351,7 +329,7 @@ def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | No
     _read_only(lesson)
     if revision.lesson_id != lesson.id:
         raise AuthoringError("Phiên bản này không thuộc bài học đang sửa.")
-    current = _lesson_input(lesson)
+    current = _current(lesson)
     data = LessonInput(
         title=revision.meta.get("title", current.title),
         minutes=int(revision.meta.get("minutes", current.minutes)),
@@ -360,9 +338,7 @@ def restore_lesson(lesson: Lesson, revision: LessonRevision, author_id: int | No
         body=revision.body_md,
         slug=lesson.slug,
     )
-    return _save_lesson(
-        lesson, _clean_lesson(data), author_id, f"Khôi phục phiên bản {revision.version}"
-    )
+    return _save(lesson, _clean_lesson(data), author_id, f"Khôi phục phiên bản {revision.version}")
 
 
 @transactional

@@ -60,6 +60,15 @@ def read_only_redirect(target: str):
     return redirect(target)
 
 
+def _read_only_page(module, lesson, back: str):
+    """For file-sourced content: refuse a POST (going back), show a GET what it comes from."""
+    if request.method == "POST":
+        return read_only_redirect(back)
+    return render_template(
+        "lessons/authoring/read_only.html", module=module, obj=lesson or module, lesson=lesson
+    )
+
+
 @bp.route("/")
 @roles_required(*AUTHORS)
 def index():
@@ -90,27 +99,12 @@ def manage(module: str):
 def edit_module(module: str):
     found = module_or_404(module)
     if found.from_file:
-        if request.method == "POST":
-            return read_only_redirect(url_for(".edit_module", module=found.slug))
-        return render_template("lessons/authoring/read_only.html", module=found, obj=found)
+        return _read_only_page(found, None, url_for(".edit_module", module=found.slug))
     form = ModuleForm(obj=found, topics=", ".join(found.topics), body=found.body_md, message="")
     return _module_form(form, found)
 
 
 def _module_form(form: ModuleForm, module):
-    def read() -> authoring.ModuleInput:
-        return authoring.ModuleInput(
-            title=form.title.data,
-            summary=form.summary.data,
-            topics=form.topic_list(),
-            order=form.order.data,
-            audience=form.audience.data or [],
-            published=form.published.data,
-            body=form.body.data or "",
-            slug=form.slug.data or "",
-            message=form.message.data or "",
-        )
-
     def save(data: authoring.ModuleInput) -> authoring.SaveResult:
         if module is None:
             return authoring.create_module(data, current_user.id)
@@ -119,7 +113,7 @@ def _module_form(form: ModuleForm, module):
     return _authoring_form(
         form,
         "lessons/authoring/module_form.html",
-        read=read,
+        read=lambda: authoring.ModuleInput(**form.values()),
         preview=lambda data: authoring.render_preview(module, data.body, data.slug),
         save=save,
         what="chuyên đề",
@@ -152,15 +146,18 @@ def _authoring_form(form, template: str, *, read, preview, save, what: str, afte
 @roles_required(*AUTHORS)
 def publish_module(module: str):
     found = module_or_404(module)
+    return _publish(found, found, "chuyên đề")
+
+
+def _publish(module, obj, what: str):
+    """Publish or withdraw a module or one of its lessons, then go back to the module."""
+    back = url_for(".manage", module=module.slug)
+    if obj.from_file:
+        return read_only_redirect(back)
     form = PublishForm()
-    if found.from_file:
-        return read_only_redirect(url_for(".manage", module=found.slug))
     if form.validate_on_submit():
-        saved(
-            authoring.set_module_published(found, form.published.data == "1", current_user.id),
-            "chuyên đề",
-        )
-    return redirect(url_for(".manage", module=found.slug))
+        saved(authoring.set_published(obj, form.published.data == "1", current_user.id), what)
+    return redirect(back)
 
 
 @bp.route("/<module>/export")
@@ -179,9 +176,7 @@ def export_module(module: str):
 def new_lesson(module: str):
     found = module_or_404(module)
     if found.from_file:
-        if request.method == "POST":
-            return read_only_redirect(url_for(".manage", module=found.slug))
-        return render_template("lessons/authoring/read_only.html", module=found, obj=found)
+        return _read_only_page(found, None, url_for(".manage", module=found.slug))
     return _lesson_form(LessonForm(), found, None)
 
 
@@ -191,29 +186,13 @@ def edit_lesson(module: str, lesson: str):
     found = module_or_404(module)
     target = lesson_or_404(found, lesson)
     if target.from_file:
-        if request.method == "POST":
-            return read_only_redirect(
-                url_for(".edit_lesson", module=found.slug, lesson=target.slug)
-            )
-        return render_template(
-            "lessons/authoring/read_only.html", module=found, obj=target, lesson=target
-        )
+        back = url_for(".edit_lesson", module=found.slug, lesson=target.slug)
+        return _read_only_page(found, target, back)
     form = LessonForm(obj=target, body=target.body_md, message="")
     return _lesson_form(form, found, target)
 
 
 def _lesson_form(form: LessonForm, module, lesson):
-    def read() -> authoring.LessonInput:
-        return authoring.LessonInput(
-            title=form.title.data,
-            minutes=form.minutes.data,
-            summary=form.summary.data or "",
-            published=form.published.data,
-            body=form.body.data or "",
-            slug=form.slug.data or "",
-            message=form.message.data or "",
-        )
-
     def save(data: authoring.LessonInput) -> authoring.SaveResult:
         if lesson is None:
             return authoring.create_lesson(module, data, current_user.id)
@@ -222,7 +201,7 @@ def _lesson_form(form: LessonForm, module, lesson):
     return _authoring_form(
         form,
         "lessons/authoring/lesson_form.html",
-        read=read,
+        read=lambda: authoring.LessonInput(**form.values()),
         preview=lambda data: authoring.render_preview(module, data.body),
         save=save,
         what="bài học",
@@ -236,16 +215,7 @@ def _lesson_form(form: LessonForm, module, lesson):
 @roles_required(*AUTHORS)
 def publish_lesson(module: str, lesson: str):
     found = module_or_404(module)
-    target = lesson_or_404(found, lesson)
-    if target.from_file:
-        return read_only_redirect(url_for(".manage", module=found.slug))
-    form = PublishForm()
-    if form.validate_on_submit():
-        saved(
-            authoring.set_lesson_published(target, form.published.data == "1", current_user.id),
-            "bài học",
-        )
-    return redirect(url_for(".manage", module=found.slug))
+    return _publish(found, lesson_or_404(found, lesson), "bài học")
 
 
 @bp.route("/<module>/lessons/<lesson>/move", methods=["POST"])

@@ -2,44 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import (
     AnyOf,
-    InputRequired,
     Length,
-    NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
-from ..formkit import CheckboxList, choice_list, text_field
+from ..formkit import CheckboxList, choice_list, slug_field, text_field, whole_number_field
 from ..numbers import vi_count
 from . import schema
 
-SLUG_MESSAGE = (
-    "chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang, bắt đầu bằng chữ "
-    "hoặc số, tối đa 80 ký tự."
-)
 BODY_MESSAGE = f"Nội dung: tối đa {vi_count(schema.MAX_BODY)} ký tự; hãy chia thành nhiều bài."
-
-
-def _slug_field(label: str) -> StringField:
-    return StringField(
-        label,
-        validators=[
-            Optional(),
-            Length(max=80, message=f"{label}: tối đa 80 ký tự."),
-            Regexp(schema.SLUG_RE, message=f"{label}: {SLUG_MESSAGE}"),
-        ],
-    )
 
 
 def _title_field(label: str) -> StringField:
@@ -55,12 +38,22 @@ class _ContentForm(FlaskForm):
     )
     message = text_field("Ghi chú cho lần lưu này", schema.MAX_MESSAGE, name="Ghi chú")
 
+    def values(self) -> dict[str, Any]:
+        """What was typed, by the names the authoring service takes."""
+        return {
+            "title": self.title.data,
+            "published": self.published.data,
+            "body": self.body.data or "",
+            "slug": self.slug.data or "",
+            "message": self.message.data or "",
+        }
+
 
 class ModuleForm(_ContentForm):
     """Create or edit a module written in the browser."""
 
     title = _title_field("Tên chuyên đề")
-    slug = _slug_field("Mã chuyên đề")
+    slug = slug_field("Mã chuyên đề")
     summary = text_field(
         "Tóm tắt", schema.MAX_SUMMARY, required="Nhập tóm tắt chuyên đề.", area=True
     )
@@ -68,24 +61,27 @@ class ModuleForm(_ContentForm):
         "Chủ đề (cách nhau bằng dấu phẩy)",
         validators=[Optional(), Length(max=2000, message="Chủ đề: quá dài.")],
     )
-    order = IntegerField(
+    order = whole_number_field(
         "Thứ tự hiển thị",
+        schema.MIN_ORDER,
+        schema.MAX_ORDER,
+        required="Nhập thứ tự hiển thị (một số).",
+        name="Thứ tự",
         default=10,
-        validators=[
-            InputRequired("Nhập thứ tự hiển thị (một số)."),
-            NumberRange(
-                schema.MIN_ORDER,
-                schema.MAX_ORDER,
-                message=f"Thứ tự: từ {schema.MIN_ORDER} đến {schema.MAX_ORDER}.",
-            ),
-        ],
-        invalid_value_message="Thứ tự phải là một số nguyên.",
     )
     audience = CheckboxList(
         "Dành cho cấp",
         choices=choice_list(schema.AUDIENCE_LEVELS.items()),
         invalid_choice_message="Cấp đơn vị không hợp lệ.",
     )
+
+    def values(self) -> dict[str, Any]:
+        return super().values() | {
+            "summary": self.summary.data,
+            "topics": self.topic_list(),
+            "order": self.order.data,
+            "audience": self.audience.data or [],
+        }
 
     def topic_list(self) -> list[str]:
         """The topics typed, split at commas."""
@@ -107,21 +103,20 @@ class LessonForm(_ContentForm):
     """Create or edit a lesson written in the browser."""
 
     title = _title_field("Tên bài học")
-    slug = _slug_field("Mã bài học")
-    minutes = IntegerField(
+    slug = slug_field("Mã bài học")
+    minutes = whole_number_field(
         "Thời lượng (phút)",
+        schema.MIN_MINUTES,
+        schema.MAX_MINUTES,
+        required="Nhập thời lượng (số phút).",
+        name="Thời lượng",
+        unit="phút",
         default=10,
-        validators=[
-            InputRequired("Nhập thời lượng (số phút)."),
-            NumberRange(
-                schema.MIN_MINUTES,
-                schema.MAX_MINUTES,
-                message=f"Thời lượng: từ {schema.MIN_MINUTES} đến {schema.MAX_MINUTES} phút.",
-            ),
-        ],
-        invalid_value_message="Thời lượng phải là một số nguyên (số phút).",
     )
     summary = text_field("Tóm tắt", schema.MAX_SUMMARY, area=True)
+
+    def values(self) -> dict[str, Any]:
+        return super().values() | {"minutes": self.minutes.data, "summary": self.summary.data or ""}
 
 
 class PublishForm(FlaskForm):

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..content.frontmatter import MarkdownFile, read_markdown_file
 from ..content.problems import ContentError, Problem
 from ..markup import MarkupInputTooLarge, Rendered, to_plain_text
+from ..textnorm import slug_problem
 from . import schema
 from .rendering import DocResolver, render_body
 
@@ -150,7 +151,7 @@ def _lesson_files(
             )
             continue
         position, lesson_slug = int(match[1]), match[2]
-        bad = schema.slug_problem(lesson_slug, "Tên bài học trong tên tệp")
+        bad = slug_problem(lesson_slug, "Tên bài học trong tên tệp")
         if bad or not schema.MIN_POSITION <= position <= schema.MAX_POSITION:
             problems.append(Problem(where, 1, bad or "số thứ tự bài học phải từ 1 đến 999"))
             continue
@@ -189,32 +190,25 @@ def _render(
     except MarkupInputTooLarge as exc:
         problems.append(Problem(shown, body_line + exc.line - 1, str(exc)))
         return None
-    for link in rendered.broken_links:
-        problems.append(
-            Problem(
-                shown,
-                body_line + link.line - 1,
-                f"liên kết [[{link.number}]] không trỏ tới văn bản nào trong cơ sở dữ liệu văn bản",
-            )
-        )
-    for image in rendered.missing_assets:
-        problems.append(
-            Problem(
-                shown,
-                body_line + image.line - 1,
-                f"không tìm thấy ảnh {image.path}: ảnh phải nằm trong thư mục "
-                f"assets/ của chuyên đề ({', '.join(schema.IMAGE_TYPES)})",
-            )
-        )
-    for image in rendered.blocked_images:
-        problems.append(
-            Problem(
-                shown,
-                body_line + image.line - 1,
-                f"ảnh {image.path} nằm trên máy chủ khác; hãy chép ảnh vào thư "
-                "mục assets/ của chuyên đề",
-            )
-        )
+    images = ", ".join(schema.IMAGE_TYPES)
+    for found, say in (
+        (
+            rendered.broken_links,
+            lambda link: f"liên kết [[{link.number}]] không trỏ tới văn bản nào trong cơ sở "
+            "dữ liệu văn bản",
+        ),
+        (
+            rendered.missing_assets,
+            lambda image: f"không tìm thấy ảnh {image.path}: ảnh phải nằm trong thư mục "
+            f"assets/ của chuyên đề ({images})",
+        ),
+        (
+            rendered.blocked_images,
+            lambda image: f"ảnh {image.path} nằm trên máy chủ khác; hãy chép ảnh vào thư "
+            "mục assets/ của chuyên đề",
+        ),
+    ):
+        problems += [Problem(shown, body_line + item.line - 1, say(item)) for item in found]
     return rendered
 
 
@@ -240,7 +234,7 @@ def load_module(
 ) -> ModuleSource | None:
     """Read, check and render one module folder; append every problem found."""
     slug = folder.name
-    bad = schema.slug_problem(slug, "Tên thư mục chuyên đề")
+    bad = slug_problem(slug, "Tên thư mục chuyên đề")
     if bad:
         problems.append(Problem(f"{shown}/module.md", 1, bad))
         return None

@@ -9,28 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
+from ..content.sourced import FileSourced
 from ..extensions import db
 from ..revision_fields import RevisionFields
 
 
-class Authored:
+class Authored(FileSourced):
     """What modules and lessons share: Markdown and its HTML, publication, where it comes from
     (a file under content/, or the browser), its version and its times."""
 
     body_md: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[bool] = mapped_column(default=False)
-    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    version: Mapped[int] = mapped_column(default=1)
-    archived: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def from_file(self) -> bool:
-        """Whether it is maintained as a file under content/."""
-        return self.source_path is not None
 
 
 class Module(Authored, db.Model):

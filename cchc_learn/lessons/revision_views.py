@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import textdiff
 from ..access import roles_required
 from ..formkit import ActionForm
 from . import authoring, catalog
@@ -13,45 +12,25 @@ from . import revisions as history
 from .authoring_views import AUTHORS, bp, lesson_or_404, module_or_404, read_only_redirect, saved
 
 
+def _page(template: str, kind: str, obj, params: dict, **context):
+    """A revision page of a module or a lesson (kind), with the form a restore posts."""
+    context.update(kind=kind, obj=obj, params=params, action=ActionForm())
+    return render_template(f"lessons/authoring/{template}", **context)
+
+
 def _revisions_page(kind: str, obj, revisions: list, params: dict):
-    by_id = {r.id: r for r in revisions}
-    older, newer = (
-        by_id.get(request.args.get("a", type=int)),
-        by_id.get(request.args.get("b", type=int)),
-    )
-    diff = None
-    if older is not None and newer is not None:
-        diff = textdiff.diff_lines(
-            history.revision_text(older.meta, older.body_md),
-            history.revision_text(newer.meta, newer.body_md),
-        )
-    asked = "a" in request.args or "b" in request.args
-    return render_template(
-        "lessons/authoring/revisions.html",
-        kind=kind,
-        obj=obj,
-        revisions=revisions,
-        params=params,
-        older=older,
-        newer=newer,
-        diff=diff,
-        bad_choice=asked and diff is None,
-        action=ActionForm(),
-    )
+    args = request.args
+    picked = history.compare(revisions, args.get("a", type=int), args.get("b", type=int))
+    bad_choice = ("a" in args or "b" in args) and picked.diff is None
+    context = dict(vars(picked), revisions=revisions, bad_choice=bad_choice)
+    return _page("revisions.html", kind, obj, params, **context)
 
 
 def _revision_page(kind: str, obj, revision, params: dict):
     if revision is None:
         abort(404)
-    return render_template(
-        "lessons/authoring/revision.html",
-        kind=kind,
-        obj=obj,
-        revision=revision,
-        params=params,
-        action=ActionForm(),
-        text=history.revision_text(revision.meta, revision.body_md),
-    )
+    text = history.revision_text(revision.meta, revision.body_md)
+    return _page("revision.html", kind, obj, params, revision=revision, text=text)
 
 
 @bp.route("/<module>/revisions/")

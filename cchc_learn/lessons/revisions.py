@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from ..extensions import db
+from ..textdiff import DiffLine, diff_lines
 from .models import Lesson, LessonRevision, Module, ModuleRevision
 
 
@@ -60,6 +62,27 @@ def front_matter(meta: dict[str, Any]) -> str:
 def revision_text(meta: dict[str, Any], body: str) -> str:
     """A revision as one text (front matter, then body) for reading and diffing."""
     return front_matter(meta) + body
+
+
+@dataclass
+class Comparison:
+    """Two revisions picked to compare (None: not one of the list) and how their texts differ."""
+
+    older: Any
+    newer: Any
+    diff: list[DiffLine] | None  # None unless both were picked
+
+
+def compare(revisions: list, older_id: int | None, newer_id: int | None) -> Comparison:
+    """Compare two of the listed revisions of a module or lesson, front matter and body."""
+    by_id = {r.id: r for r in revisions}
+    older, newer = by_id.get(older_id), by_id.get(newer_id)
+    diff = None
+    if older is not None and newer is not None:
+        diff = diff_lines(
+            revision_text(older.meta, older.body_md), revision_text(newer.meta, newer.body_md)
+        )
+    return Comparison(older, newer, diff)
 
 
 def add_revision(

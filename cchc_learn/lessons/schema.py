@@ -8,8 +8,6 @@ import unicodedata
 from ..content.schema import Flag, Integer, Names, Schema, Text
 from ..markup import MAX_INPUT_CHARS
 from ..org.models import LEVELS
-from ..textnorm import SLUG_MAX_LENGTH, is_slug
-from ..textnorm import SLUG_RE as SLUG_RE  # the web forms' slug validator reads it here
 
 LESSON_FILE_RE = re.compile(r"^(\d{2,3})-(.+)\.md\Z")
 # Any letters (Vietnamese too) and spaces, but nothing Windows cannot store or a URL hides.
@@ -35,16 +33,6 @@ IMAGE_TYPES = {
     "webp": "image/webp",
 }
 AUDIENCE_LEVELS = LEVELS
-
-
-def slug_problem(slug: str, what: str = "Mã") -> str | None:
-    """Say what is wrong with a slug, or None."""
-    if not is_slug(slug):
-        return (
-            f"{what} '{slug[:100]}' không hợp lệ: chỉ gồm chữ thường không dấu (a-z), chữ số "
-            f"và dấu gạch ngang, bắt đầu bằng chữ hoặc số, tối đa {SLUG_MAX_LENGTH} ký tự"
-        )
-    return None
 
 
 def clean_text(value: str) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import select
 
 from ..clock import utcnow
 from ..content.summary import SyncSummary
+from ..content.versions import added_or_next, archive_gone
 from ..extensions import db
 from ..search.models import log_change
 from .loader import AssetSource, LessonSource, ModuleSource
@@ -20,6 +22,7 @@ from .revisions import (
 )
 
 Progress = Callable[[object], None]
+Source = ModuleSource | LessonSource
 
 
 def _message(path: str, adopted: bool) -> str:
@@ -28,37 +31,42 @@ def _message(path: str, adopted: bool) -> str:
     return f"Đồng bộ từ content/{path}"
 
 
+def _unchanged(row: Module | Lesson | None, digest: str, source: Source) -> bool:
+    """Whether the stored row already says what the file says, from that file."""
+    return (
+        row is not None
+        and row.content_hash == digest
+        and not row.archived
+        and row.source_path == source.path
+    )
+
+
+def _record(row: Module | Lesson, source: Source, digest: str, actor_id: int | None, adopted: bool):
+    """Mark a written row as coming from its file, then keep it as a revision."""
+    row.source_path, row.archived = source.path, False
+    row.content_hash, row.updated_at = digest, utcnow()
+    db.session.flush()
+    add_revision(row, actor_id, _message(source.path, adopted))
+    log_change("module" if isinstance(row, Module) else "lesson", row.id)
+
+
 def _sync_module(
     module: Module | None, source: ModuleSource, summary: SyncSummary, actor_id: int | None
 ) -> Module:
     digest = content_hash(module_snapshot(source), source.body)
-    if (
-        module is not None
-        and module.content_hash == digest
-        and not module.archived
-        and module.source_path == source.path
-    ):
+    if _unchanged(module, digest, source):
         summary.note("unchanged", source.slug)
         if module.body_html != source.html:
             module.body_html = source.html  # a newer renderer: same content, fresher HTML
         return module
     adopted = module is not None and not module.from_file
-    if module is None:
-        module = Module(slug=source.slug, version=1)
-        db.session.add(module)
-        summary.note("added", source.slug)
-    else:
-        module.version += 1
-        summary.note("updated", source.slug)
+    make = partial(Module, slug=source.slug, version=1)
+    module = added_or_next(module, make, source.slug, summary)
     module.title, module.summary = source.title, source.summary
     module.topics, module.order = list(source.topics), source.order
     module.audience, module.published = list(source.audience), source.published
     module.body_md, module.body_html = source.body, source.html
-    module.source_path, module.archived = source.path, False
-    module.content_hash, module.updated_at = digest, utcnow()
-    db.session.flush()
-    add_revision(module, actor_id, _message(source.path, adopted))
-    log_change("module", module.id)
+    _record(module, source, digest, actor_id, adopted)
     return module
 
 
@@ -97,32 +105,18 @@ def _sync_lesson(
     actor_id: int | None,
 ) -> None:
     digest = content_hash(lesson_snapshot(source), source.body)
-    if (
-        lesson is not None
-        and lesson.content_hash == digest
-        and not lesson.archived
-        and lesson.source_path == source.path
-    ):
+    if _unchanged(lesson, digest, source):
         summary.note("unchanged", source.slug)
         _refresh_html(lesson, source)
         return
     adopted = lesson is not None and not lesson.from_file
-    if lesson is None:
-        lesson = Lesson(module=module, slug=source.slug, version=1)
-        db.session.add(lesson)
-        summary.note("added", source.slug)
-    else:
-        lesson.version += 1
-        summary.note("updated", source.slug)
+    make = partial(Lesson, module=module, slug=source.slug, version=1)
+    lesson = added_or_next(lesson, make, source.slug, summary)
     lesson.position, lesson.title, lesson.minutes = source.position, source.title, source.minutes
     lesson.summary, lesson.published = source.summary, source.published
     lesson.body_md, lesson.body_html, lesson.toc_html = source.body, source.html, source.toc_html
     lesson.plain_text = source.plain_text
-    lesson.source_path, lesson.archived = source.path, False
-    lesson.content_hash, lesson.updated_at = digest, utcnow()
-    db.session.flush()
-    add_revision(lesson, actor_id, _message(source.path, adopted))
-    log_change("lesson", lesson.id)
+    _record(lesson, source, digest, actor_id, adopted)
 
 
 def _archive_lesson(lesson: Lesson, summary: SyncSummary) -> None:
@@ -135,7 +129,7 @@ def _archive_lesson(lesson: Lesson, summary: SyncSummary) -> None:
 def sync_modules(
     sources: list[ModuleSource], *, actor_id: int | None = None, progress: Progress | None = None
 ) -> tuple[SyncSummary, SyncSummary]:
-    """Import checked module sources in the current transaction; the caller commits.
+    """Import checked module sources in the caller's transaction.
 
     Returns the module and the lesson summaries. Anything that came from a file that is gone
     is archived, never deleted, so access history and completions keep pointing at it.
@@ -156,15 +150,10 @@ def sync_modules(
                 _archive_lesson(lesson, lessons)
         if progress:
             progress(source)
-    names = {source.slug for source in sources}
-    for slug, module in existing.items():
-        if module.from_file and slug not in names and not module.archived:
-            module.archived = True
-            module.updated_at = utcnow()
-            modules.note("archived", slug)
-            log_change("module", module.id)
-            for lesson in module.lessons:
-                if not lesson.archived:
-                    _archive_lesson(lesson, lessons)
+    for module in archive_gone(existing, {source.slug for source in sources}, modules):
+        log_change("module", module.id)
+        for lesson in module.lessons:
+            if not lesson.archived:
+                _archive_lesson(lesson, lessons)
     db.session.flush()
     return modules, lessons

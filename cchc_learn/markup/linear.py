@@ -175,29 +175,35 @@ def needs_closing_bracket(rule: InlineRule, prefix: str) -> InlineRule:
     return guarded
 
 
+def _merged_text(tokens: list[Token]) -> list[Token]:
+    """The tokens with each run of adjacent text tokens joined into its first, each run once."""
+    merged: list[Token] = []
+    run: list[str] = []
+    for token in tokens:
+        if token.type == "text" and merged and merged[-1].type == "text":
+            if not run:
+                run.append(merged[-1].content)
+            run.append(token.content)
+            continue
+        if run:
+            merged[-1].content = "".join(run)
+            run = []
+        merged.append(token)
+    if run:
+        merged[-1].content = "".join(run)
+    return merged
+
+
 def fragments_join(state: StateInline) -> None:
     """Recompute token levels and merge adjacent text tokens, joining each run once."""
     level = 0
-    joined: list[Token] = []
-    run: list[str] = []
     for token in state.tokens:
         if token.nesting < 0:
             level -= 1
         token.level = level
         if token.nesting > 0:
             level += 1
-        if token.type == "text" and joined and joined[-1].type == "text":
-            if not run:
-                run.append(joined[-1].content)
-            run.append(token.content)
-            continue
-        if run:
-            joined[-1].content = "".join(run)
-            run = []
-        joined.append(token)
-    if run:
-        joined[-1].content = "".join(run)
-    state.tokens[:] = joined
+    state.tokens[:] = _merged_text(state.tokens)
 
 
 def text_join(state: StateCore) -> None:
@@ -205,20 +211,7 @@ def text_join(state: StateCore) -> None:
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
-        merged: list[Token] = []
-        run: list[str] = []
         for child in block.children:
             if child.type == "text_special":
                 child.type = "text"
-            if child.type == "text" and merged and merged[-1].type == "text":
-                if not run:
-                    run.append(merged[-1].content)
-                run.append(child.content)
-                continue
-            if run:
-                merged[-1].content = "".join(run)
-                run = []
-            merged.append(child)
-        if run:
-            merged[-1].content = "".join(run)
-        block.children = merged
+        block.children = _merged_text(block.children)

@@ -13,16 +13,17 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..clock import utcnow
 from ..content.frontmatter import parse_markdown, read_text
 from ..content.kinds import Checked, ContentKind, Lookups, SyncRun
 from ..content.problems import ContentError, Problem
 from ..content.summary import SyncSummary
+from ..content.versions import added_or_next, archive_gone
 from ..extensions import db
 from ..markup import MarkupInputTooLarge, render
 from ..textnorm import is_slug
@@ -239,9 +240,11 @@ def load_quiz_content(
         spec = _load_quiz(root, path, doc_exists, content.problems)
         if spec is None:
             continue
-        found = draw_problems(spec.draws, available[spec.essays], essays=spec.essays)
+        found = draw_problems(
+            spec.draws, available[spec.essays], essays=spec.essays, path=_shown(root, path)
+        )
         if found:
-            content.problems += [Problem(_shown(root, path), line, m) for line, m in found]
+            content.problems += found
             continue
         content.quizzes.append(spec)
     return content
@@ -250,18 +253,6 @@ def load_quiz_content(
 def _bank_hash(source: BankSource) -> str:
     payload = [source.title, source.description, source.path]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
-
-
-def _archive_gone(existing: dict, names: set[str], summary: SyncSummary) -> list:
-    """Archive the file-backed objects of `existing` (by slug) whose file is gone; return them."""
-    gone = []
-    for slug, obj in existing.items():
-        if obj.from_file and slug not in names and not obj.archived:
-            obj.archived = True
-            obj.updated_at = utcnow()
-            summary.note("archived", slug)
-            gone.append(obj)
-    return gone
 
 
 def _sync_banks(content: QuizContent, resolver, banks: SyncSummary, items: SyncSummary) -> None:
@@ -285,7 +276,7 @@ def _sync_banks(content: QuizContent, resolver, banks: SyncSummary, items: SyncS
         else:
             banks.note("unchanged", source.slug)
     names = {source.slug for source in content.banks}
-    for bank in _archive_gone(existing, names, banks):
+    for bank in archive_gone(existing, names, banks):
         for row in bank.items:
             if not row.archived:
                 row.archived = True
@@ -300,15 +291,9 @@ def _sync_quizzes(content: QuizContent, resolver, quizzes: SyncSummary) -> None:
             if not quiz.archived:
                 quizzes.note("unchanged", spec.slug)
                 continue
-        if quiz is None:
-            quiz = Quiz(slug=spec.slug, version=1)
-            db.session.add(quiz)
-            quizzes.note("added", spec.slug)
-        else:
-            quiz.version += 1
-            quizzes.note("updated", spec.slug)
+        quiz = added_or_next(quiz, partial(Quiz, slug=spec.slug, version=1), spec.slug, quizzes)
         apply_spec(quiz, spec, resolver)
-    _archive_gone(existing, {spec.slug for spec in content.quizzes}, quizzes)
+    archive_gone(existing, {spec.slug for spec in content.quizzes}, quizzes)
 
 
 def sync_quiz_content(content: QuizContent, *, actor=None) -> dict[str, SyncSummary]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
+from ..content.sourced import FileSourced
 from ..extensions import db
 from .questions import AUTO_GRADED_TYPES
 
@@ -93,7 +94,7 @@ class BankItem(db.Model):
         return self.type in AUTO_GRADED_TYPES
 
 
-class Quiz(db.Model):
+class Quiz(FileSourced, db.Model):
     """A quiz: which items to draw from which banks, and the rules of an attempt."""
 
     __tablename__ = "quiz"
@@ -114,17 +115,6 @@ class Quiz(db.Model):
     essays: Mapped[bool] = mapped_column(default=False, server_default=false())
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    version: Mapped[int] = mapped_column(default=1)
-    archived: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def from_file(self) -> bool:
-        """Whether the quiz is maintained as a file under content/."""
-        return self.source_path is not None
 
     @property
     def item_count(self) -> int:

@@ -84,7 +84,6 @@ class QuizSpec:
 
 
 LineOf = Callable[[str], int]
-Found = list[tuple[int, str]]  # (line, message), as the browser form shows them
 
 
 def parse_moment(value: Any, *, end_of_day: bool = False) -> datetime | None:
@@ -217,7 +216,7 @@ def read_quiz(
     *,
     path: str,
     line_of: LineOf,
-    entry_lines: Callable[[str], list[int]],
+    entry_lines: Callable[[str], list[int]] = lambda _key: [],
 ) -> tuple[QuizSpec | None, list[Problem]]:
     """Check a quiz's settings; return the spec (None on any problem) and every problem."""
     problems: list[Problem] = []
@@ -239,48 +238,30 @@ def read_quiz(
         return None, problems
     return QuizSpec(
         slug=slug,
-        title=values["title"].strip(),
+        title=values.pop("title").strip(),
         description=body.strip(),
-        module=values["module"],
-        draws=values["draw"],
-        time_limit=values["time_limit"],
-        attempts=values["attempts"],
-        pass_mark=values["pass_mark"],
-        review=values["review"],
-        shuffle_questions=values["shuffle_questions"],
-        shuffle_options=values["shuffle_options"],
-        essays=values["essays"],
-        opens_at=opens,
-        closes_at=closes,
+        draws=values.pop("draw"),
+        opens_at=values.pop("opens"),
+        closes_at=values.pop("closes"),
+        **values,
     ), []
 
 
-def validate_quiz(
-    meta: dict[str, Any], slug: str, body: str, line_of: LineOf, entry_lines: list[int]
-) -> tuple[QuizSpec | None, Found]:
-    """Check a quiz's settings from the browser form; problems as (line, message) pairs."""
-    spec, problems = read_quiz(
-        meta,
-        slug,
-        body,
-        path="",
-        line_of=line_of,
-        entry_lines=lambda key: entry_lines if key == "draw" else [],
-    )
-    return spec, [(p.line or 0, p.message) for p in problems]
+def draws_from_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[Problem]]:
+    """Read draws written one per line as `COUNT BANK [TOPIC]`, e.g. `3 chi-so-danh-gia PAPI`.
 
-
-def draws_from_lines(text: str) -> tuple[list[dict[str, Any]], list[int], Found]:
-    """Read draws written one per line as `COUNT BANK [TOPIC]`, e.g. `3 chi-so-danh-gia PAPI`."""
-    draws, lines, found = [], [], []
+    Return the draws, the line of each, and the problems of the lines that are no draw.
+    """
+    draws, lines, problems = [], [], []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
         parts = line.split(None, 2)
         if len(parts) < 2 or not parts[0].isdigit():
-            found.append(
-                (
+            problems.append(
+                Problem(
+                    "",
                     number,
                     f"dòng {number}: viết 'SỐ-CÂU MÃ-NGÂN-HÀNG [CHỦ-ĐỀ]', "
                     f"ví dụ '3 chi-so-danh-gia PAPI': {line[:80]!r}",
@@ -292,7 +273,7 @@ def draws_from_lines(text: str) -> tuple[list[dict[str, Any]], list[int], Found]
             entry["topic"] = parts[2]
         draws.append(entry)
         lines.append(number)
-    return draws, lines, found
+    return draws, lines, problems
 
 
 def draw_lines(draws: list[dict[str, Any]]) -> str:

@@ -21,6 +21,7 @@ from lesson_tree import (
 
 from cchc_learn.lessons import schema
 from cchc_learn.lessons.loader import load_modules
+from cchc_learn.textnorm import slug_problem
 
 
 def resolve(number: str) -> str | None:
@@ -340,6 +341,6 @@ def test_content_check_reports_module_problems_with_document_problems(app):
 
 
 def test_a_trailing_newline_does_not_sneak_past_the_name_rules():
-    assert schema.slug_problem("bai-mot\n") is not None
+    assert slug_problem("bai-mot\n") is not None
     assert schema.asset_name_problem("anh.png\n") is not None
     assert schema.LESSON_FILE_RE.match("01-bai.md\n") is None

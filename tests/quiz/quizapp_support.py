@@ -17,7 +17,7 @@ from cchc_learn.extensions import db
 from cchc_learn.quiz.banks import service as bank_service
 from cchc_learn.quiz.formats import parse_markdown
 from cchc_learn.quiz.models import Attempt, AttemptItem
-from cchc_learn.quiz.quiz_loader import validate_quiz
+from cchc_learn.quiz.quiz_loader import read_quiz
 from cchc_learn.quiz.quizzes import service as quiz_service
 
 BANK_MD = """---
@@ -97,7 +97,9 @@ def make_quiz(app: Flask, slug: str = "kiem-tra-thu", **settings: Any) -> None:
     meta = {k: v for k, v in meta.items() if v is not None}
     with app.app_context():
         declare_write()
-        spec, found = validate_quiz(meta, slug, "Giới thiệu **bài thử**.", lambda _k: 1, [])
+        spec, found = read_quiz(
+            meta, slug, "Giới thiệu **bài thử**.", path="", line_of=lambda _k: 1
+        )
         assert found == [], found
         quiz_service.save_quiz(None, spec)
         db.session.commit()

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from cchc_learn.content.frontmatter import parse_markdown
-from cchc_learn.quiz.quiz_loader import validate_quiz
+from cchc_learn.quiz.quiz_loader import read_quiz
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -15,7 +15,9 @@ def test_the_quiz_example_of_the_guide_is_valid():
     guide = (REPO / "docs" / "quizzes.md").read_text(encoding="utf-8")
     [example] = re.findall(r"^```markdown\n(.*?)^```$", guide, re.M | re.S)
     md = parse_markdown(example, "docs/quizzes.md")
-    spec, found = validate_quiz(md.meta, "kiem-tra-tong-hop", md.body, md.line_of, [])
+    spec, found = read_quiz(
+        md.meta, "kiem-tra-tong-hop", md.body, path=md.path, line_of=md.line_of
+    )
     assert found == []
     assert [(d.bank, d.count, d.topic) for d in spec.draws] == [
         ("tong-quan-cchc", 4, ""),

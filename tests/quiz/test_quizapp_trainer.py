@@ -129,6 +129,30 @@ def test_a_file_sourced_bank_is_read_only_in_the_browser(app, trainer):
     assert "được quản lý bằng tệp content/questions/thu-nghiem.md" in page_text(preview)
 
 
+def test_a_bank_slug_typed_in_the_browser_follows_the_one_slug_rule(app, trainer):
+    refused = (
+        ("Có Dấu", "Mã ngân hàng: chỉ gồm chữ thường không dấu (a-z), chữ số và dấu gạch ngang"),
+        ("a" * 81, "Mã ngân hàng: tối đa 80 ký tự."),
+    )
+    for slug, message in refused:
+        response = post(trainer, app, "/quizzes/manage/banks/", {"slug": slug, "title": "Mới"})
+        assert response.status_code == 422 and message in page_text(response)
+    assert count(app, Bank) == 0
+    response = post(trainer, app, "/quizzes/manage/banks/", {"slug": "a" * 80, "title": "Mới"})
+    assert response.status_code == 302 and count(app, Bank) == 1
+
+
+def test_a_bank_slug_given_to_the_service_follows_the_one_slug_rule(app):
+    from cchc_learn.quiz.banks import service
+    from cchc_learn.quiz.errors import QuizError
+
+    with app.app_context():
+        declare_write()
+        with pytest.raises(QuizError, match="Mã ngân hàng 'a{81}' không hợp lệ: chỉ gồm chữ"):
+            service.create_bank("a" * 81, "Mới")
+    assert count(app, Bank) == 0
+
+
 def test_upload_previews_every_error_and_writes_nothing(app, trainer):
     broken = BANK_MD.replace("- [x] Hà Nội", "- [ ] Hà Nội").replace(
         "- [x] SIPAS", "- [150%] SIPAS"

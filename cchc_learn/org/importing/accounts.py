@@ -16,7 +16,7 @@ from .. import service as org_service
 from ..models import Unit
 from .columns import ColumnMap, fold
 from .planning import chunks, fetch_in, field_problem, mark_duplicates, units_by_code
-from .results import CREATE, ERROR, UNCHANGED, ImportPlan, PlannedRow
+from .results import CREATE, ERROR, ImportPlan, PlannedRow
 
 ROLE_SEPARATORS = re.compile(r"[;,|]")
 
@@ -149,13 +149,7 @@ def plan_accounts(plan: ImportPlan, cmap: ColumnMap) -> None:
         if user is None:
             continue
         diff = _differences(row.record, user, current.get(user.id))
-        if diff:
-            row.fail(
-                cmap.header("username"),
-                f"Tài khoản {user.username} đã tồn tại với thông tin khác: {', '.join(diff)}.",
-            )
-        else:
-            row.status = UNCHANGED
+        row.match_existing(diff, cmap.header("username"), f"Tài khoản {user.username}")
 
 
 def _check_units(rows: list[PlannedRow], cmap: ColumnMap) -> None:

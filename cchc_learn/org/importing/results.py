@@ -44,6 +44,15 @@ class PlannedRow:
         self.problems.append(Problem(message, self.row, column))
         self.status = ERROR
 
+    def match_existing(self, differences: list[str], column: str | None, existing: str) -> None:
+        """For a row naming what exists already: unchanged when it says the same, else fail."""
+        if differences:
+            self.fail(
+                column, f"{existing} đã tồn tại với thông tin khác: {', '.join(differences)}."
+            )
+        else:
+            self.status = UNCHANGED
+
     @property
     def status_label(self) -> str:
         """The status in Vietnamese."""

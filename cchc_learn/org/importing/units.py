@@ -12,7 +12,7 @@ from .. import service as org_service
 from ..models import LEVELS, Unit
 from .columns import ColumnMap, fold
 from .planning import field_problem, mark_duplicates, parse_day, units_by_code
-from .results import CREATE, ERROR, UNCHANGED, ImportPlan, PlannedRow
+from .results import CREATE, ERROR, ImportPlan, PlannedRow
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,7 @@ def plan_units(plan: ImportPlan, cmap: ColumnMap) -> None:
             _check_parent(row, existing, in_file, cmap)
         elif row.status != ERROR:
             diff = _differences(record, unit)
-            if diff:
-                row.fail(
-                    cmap.header("code"),
-                    f"Mã đơn vị {unit.code} đã tồn tại với thông tin khác: {', '.join(diff)}.",
-                )
-            else:
-                row.status = UNCHANGED
+            row.match_existing(diff, cmap.header("code"), f"Mã đơn vị {unit.code}")
     _mark_cycles(plan.rows, existing, cmap)
 
 

@@ -1,4 +1,7 @@
-"""Quiz pages for every signed-in official: list, rules, the attempt, the result."""
+"""Quiz pages for every signed-in official: list, rules, the attempt, the result.
+
+Each page read in pages.py hands its fields to its template by their names.
+"""
 
 from __future__ import annotations
 
@@ -38,13 +41,7 @@ def _own(attempt_id: int) -> Attempt:
 @bp.route("/")
 @signed_in
 def index():
-    board = pages.quiz_board(current_user.id)
-    return render_template(
-        "quiz/index.html",
-        quizzes=board.quizzes,
-        standings=board.standings,
-        blockers=board.blockers,
-    )
+    return render_template("quiz/index.html", **vars(pages.quiz_board(current_user.id)))
 
 
 @bp.route("/<quiz_slug>")
@@ -52,15 +49,7 @@ def index():
 def show(quiz_slug: str):
     quiz = _quiz(quiz_slug)
     page = pages.quiz_page(quiz, current_user.id)
-    return render_template(
-        "quiz/show.html",
-        quiz=quiz,
-        standing=page.standing,
-        attempts=page.attempts,
-        blocker=page.blocker,
-        module=page.module,
-        form=ActionForm(),
-    )
+    return render_template("quiz/show.html", quiz=quiz, form=ActionForm(), **vars(page))
 
 
 @bp.route("/<quiz_slug>/start", methods=["POST"])
@@ -86,13 +75,7 @@ def attempt(attempt_id: int):
         flash("Đã hết giờ làm bài; bài được chấm theo các câu trả lời đã lưu.", "warning")
     if not attempt.is_open:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    return render_template(
-        "quiz/attempt.html",
-        attempt=attempt,
-        quiz=attempt.quiz,
-        questions=page.questions,
-        remaining=page.remaining,
-    )
+    return render_template("quiz/attempt.html", attempt=attempt, quiz=attempt.quiz, **vars(page))
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["POST"])
@@ -146,11 +129,4 @@ def result(attempt_id: int):
     page = pages.result_page(attempt, current_user.id)
     if page is None:
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
-    return render_template(
-        "quiz/result.html",
-        attempt=attempt,
-        quiz=attempt.quiz,
-        review_allowed=page.review_allowed,
-        items=page.items,
-        essays=page.essays,
-    )
+    return render_template("quiz/result.html", attempt=attempt, quiz=attempt.quiz, **vars(page))

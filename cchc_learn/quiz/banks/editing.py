@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...clock import utcnow
+from ...content.sourced import edit_the_file
 from ...database import transactional
 from ...extensions import db
 from ..errors import QuizError
@@ -65,10 +66,7 @@ def preview(text: str) -> tuple[dict, dict]:
 
 def _editable(bank: Bank) -> None:
     if bank.from_file:
-        raise QuizError(
-            f"Ngân hàng này được quản lý bằng tệp content/{bank.source_path}; hãy sửa tệp đó rồi "
-            "chạy cchc-learn content sync."
-        )
+        raise QuizError(edit_the_file("Ngân hàng", bank.source_path))
 
 
 @transactional

@@ -3,7 +3,8 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from ...formkit import text_field
+from ...formkit import slug_field, text_field
+from ...textnorm import SLUG_MAX_LENGTH
 
 
 class ItemForm(FlaskForm):
@@ -21,7 +22,7 @@ class ItemForm(FlaskForm):
 class BankForm(FlaskForm):
     """A new, empty bank."""
 
-    slug = text_field("Mã ngân hàng", 100, required="Nhập mã ngân hàng.")
+    slug = slug_field("Mã ngân hàng", required="Nhập mã ngân hàng.")
     title = text_field("Tên ngân hàng", 200, required="Nhập tên ngân hàng.")
 
 
@@ -33,6 +34,9 @@ class ImportForm(FlaskForm):
         validators=[FileRequired("Hãy chọn tệp cần nhập.")],
     )
     bank = text_field(
-        "Mã ngân hàng nhận câu hỏi", 100, required="Nhập mã ngân hàng.", name="Mã ngân hàng"
+        "Mã ngân hàng nhận câu hỏi",
+        SLUG_MAX_LENGTH,
+        required="Nhập mã ngân hàng.",
+        name="Mã ngân hàng",
     )
     title = text_field("Tên ngân hàng (khi tạo mới)", 200, name="Tên ngân hàng")

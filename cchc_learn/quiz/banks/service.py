@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -14,6 +13,7 @@ from ...clock import utcnow
 from ...content.summary import SyncSummary
 from ...database import transactional
 from ...extensions import db
+from ...textnorm import slug_problem
 from ..errors import QuizError
 from ..formats import Bank as ParsedBank
 from ..formats import export_bank, item_to_json, stored_item
@@ -21,7 +21,6 @@ from ..models import Bank, BankItem
 from ..questions import Item
 from .rendering import RenderError, Resolver, doc_resolver, parse_ref, render_item
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MAX_KEY_CHARS = 100
 
 
@@ -173,10 +172,9 @@ def list_banks() -> list[BankRow]:
 def check_target(slug: str, parsed: ParsedBank, path: str) -> list[str]:
     """Problems with importing a parsed file into the bank named slug."""
     problems = []
-    if not SLUG_RE.match(slug):
-        problems.append(
-            f"{path}: mã ngân hàng {slug!r} chỉ gồm chữ thường không dấu, chữ số và dấu -"
-        )
+    bad_slug = slug_problem(slug, "mã ngân hàng")
+    if bad_slug:
+        problems.append(f"{path}: {bad_slug}")
         return problems
     if parsed.slug and parsed.slug != slug:
         problems.append(
@@ -250,8 +248,9 @@ def export_text(bank: Bank, fmt: str) -> str:
 def create_bank(slug: str, title: str) -> Bank:
     """Create an empty browser-managed bank, as one unit of work."""
     slug = slug.strip()
-    if not SLUG_RE.match(slug):
-        raise QuizError("Mã ngân hàng chỉ gồm chữ thường không dấu, chữ số và dấu - (tối đa 100).")
+    bad_slug = slug_problem(slug, "Mã ngân hàng")
+    if bad_slug:
+        raise QuizError(f"{bad_slug}.")
     if get_bank(slug) is not None:
         raise QuizError(f"Đã có ngân hàng mã {slug}.")
     bank = Bank(slug=slug, title=title.strip()[:200] or slug)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ...clock import utcnow
+from ...content.problems import Problem
 from ...database import transactional
 from ...extensions import db
 from ...markup import MarkupInputTooLarge, render
@@ -95,11 +96,11 @@ def database_availability(
 
 
 def draw_problems(
-    draws: Iterable[DrawSpec], available: Availability, *, essays: bool = False
-) -> list[tuple[int, str]]:
+    draws: Iterable[DrawSpec], available: Availability, *, essays: bool = False, path: str = ""
+) -> list[Problem]:
     """Draws naming a missing bank, or asking more items than a bank or topic holds."""
     kind = "câu rút được (kể cả tự luận)" if essays else "câu chấm tự động được"
-    found = []
+    found: list[tuple[int, str]] = []
     asked_bank: Counter = Counter()
     asked_topic: Counter = Counter()
     lines: dict[str, int] = {}
@@ -131,7 +132,7 @@ def draw_problems(
                     f"rút tổng cộng {asked} câu nhưng ngân hàng '{bank}' chỉ có {have} {kind}",
                 )
             )
-    return found
+    return [Problem(path, line, message) for line, message in found]
 
 
 def spec_hash(spec: QuizSpec, path: str | None) -> str:
@@ -173,7 +174,7 @@ def save_quiz(quiz: Quiz | None, spec: QuizSpec) -> Quiz:
             raise QuizError(f"Đã có bài kiểm tra mã {spec.slug}.")
     found = draw_problems(spec.draws, database_availability(essays=spec.essays), essays=spec.essays)
     if found:
-        raise QuizError("Cách rút câu hỏi không hợp lệ.", [message for _, message in found])
+        raise QuizError("Cách rút câu hỏi không hợp lệ.", [p.message for p in found])
     spec.path = None
     resolver = doc_resolver()
     if quiz is None:

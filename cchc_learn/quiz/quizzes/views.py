@@ -11,7 +11,7 @@ from ...timefmt import as_local
 from ..blueprints import EDITORS, bp
 from ..errors import QuizError
 from ..models import Quiz
-from ..quiz_loader import QuizSpec, draw_lines, draws_from_lines, validate_quiz
+from ..quiz_loader import QuizSpec, draw_lines, draws_from_lines, read_quiz
 from . import service
 from .forms import QuizForm
 
@@ -45,7 +45,7 @@ def _fill(form: QuizForm, quiz: Quiz) -> None:
 
 
 def _spec(form: QuizForm, slug: str) -> tuple[QuizSpec | None, list[str]]:
-    draws, lines, found = draws_from_lines(form.draws.data or "")
+    draws, lines, unread = draws_from_lines(form.draws.data or "")
     meta: dict[str, Any] = {
         "title": form.title.data,
         "draw": draws,
@@ -64,9 +64,15 @@ def _spec(form: QuizForm, slug: str) -> tuple[QuizSpec | None, list[str]]:
     ):
         if value not in (None, ""):
             meta[key] = value.strip() if isinstance(value, str) else value
-    spec, more = validate_quiz(meta, slug, form.description.data or "", lambda _key: 0, lines)
-    problems = [message for _, message in found + more]
-    return spec, problems
+    spec, problems = read_quiz(
+        meta,
+        slug,
+        form.description.data or "",
+        path="",
+        line_of=lambda _key: 0,
+        entry_lines=lambda key: lines if key == "draw" else [],
+    )
+    return spec, [problem.message for problem in unread + problems]
 
 
 def _edit(quiz: Quiz | None):
