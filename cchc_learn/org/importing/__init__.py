@@ -5,11 +5,11 @@ from .results import (
     KINDS,
     BatchAlreadyCommitted,
     BatchMissing,
+    CellProblem,
     ImportPlan,
     ImportRejected,
     ImportResult,
     PlannedRow,
-    Problem,
 )
 from .service import prepare, preview, run, write
 
@@ -21,7 +21,7 @@ __all__ = [
     "ImportRejected",
     "ImportResult",
     "PlannedRow",
-    "Problem",
+    "CellProblem",
     "confirm",
     "find",
     "prepare",

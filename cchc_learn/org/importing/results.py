@@ -14,8 +14,11 @@ STATUS_LABELS = {CREATE: "Tạo mới", UNCHANGED: "Không đổi", ERROR: "Lỗ
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file: row None is about the whole file."""
+class CellProblem:
+    """One thing wrong with a spreadsheet: a cell (row and column), or the whole file (row None).
+
+    Not a content-file `content.problems.Problem` (path, line): the preview shows the column.
+    """
 
     message: str
     row: int | None = None
@@ -36,12 +39,12 @@ class PlannedRow:
     cells: dict[str, str]
     record: Any = None
     status: str = CREATE
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
     note: str = ""
 
     def fail(self, column: str | None, message: str) -> None:
         """Attach a problem to this row."""
-        self.problems.append(Problem(message, self.row, column))
+        self.problems.append(CellProblem(message, self.row, column))
         self.status = ERROR
 
     def match_existing(self, differences: list[str], column: str | None, existing: str) -> None:
@@ -68,10 +71,10 @@ class ImportPlan:
     sha256: str
     columns: list[tuple[str, str]] = field(default_factory=list)
     rows: list[PlannedRow] = field(default_factory=list)
-    file_problems: list[Problem] = field(default_factory=list)
+    file_problems: list[CellProblem] = field(default_factory=list)
 
     @property
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[CellProblem]:
         """File-level problems first, then every row problem in row order."""
         found = list(self.file_problems)
         for row in self.rows:
@@ -98,7 +101,7 @@ class ImportPlan:
 
     def fail_file(self, message: str) -> None:
         """Record a problem with the whole file."""
-        self.file_problems.append(Problem(message))
+        self.file_problems.append(CellProblem(message))
 
 
 @dataclass

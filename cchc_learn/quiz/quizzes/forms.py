@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from ...formkit import choice_list, text_field
+from ...formkit import choice_list, slug_field, text_field
 from ..models import REVIEW_POLICIES
 from ..quiz_loader import MAX_ATTEMPTS, MAX_TIME_LIMIT
 
@@ -12,7 +12,7 @@ from ..quiz_loader import MAX_ATTEMPTS, MAX_TIME_LIMIT
 class QuizForm(FlaskForm):
     """A quiz written in the browser."""
 
-    slug = text_field("Mã bài kiểm tra", 100, required="Nhập mã bài kiểm tra.")
+    slug = slug_field("Mã bài kiểm tra", required="Nhập mã bài kiểm tra.")
     title = text_field("Tên bài kiểm tra", 200, required="Nhập tên bài kiểm tra.")
     module = text_field("Chuyên đề (mã, không bắt buộc)", 80, name="Chuyên đề")
     description = text_field("Giới thiệu (Markdown)", 20_000, name="Giới thiệu", area=True)
