@@ -36,7 +36,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     timefmt.init_app(app)
     numbers.init_app(app)
 
-    from . import admin, audit, auth, content, demo, home, kb, lessons, org, quiz, search, tracking
+    from . import (
+        admin,
+        audit,
+        auth,
+        content,
+        demo,
+        home,
+        kb,
+        lessons,
+        org,
+        plans,
+        quiz,
+        search,
+        tracking,
+    )
 
     audit.init_app(app)
     auth.init_app(app)
@@ -47,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     quiz.init_app(app)
     content.init_app(app)
     search.init_app(app)
+    plans.init_app(app)
     admin.init_app(app)
     home.init_app(app)
     demo.init_app(app)

@@ -9,12 +9,13 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-ROLES = ("official", "moderator", "trainer", "admin")
+ROLES = ("official", "moderator", "trainer", "admin", "focal")
 ROLE_LABELS = {
     "official": "Học viên",
     "moderator": "Người giải đáp",
     "trainer": "Giảng viên",
     "admin": "Quản trị",
+    "focal": "Cán bộ đầu mối CCHC",
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the account first signed in (reports count who never has, as of a date)."""
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the account was last deactivated (None while active): rosters as of a date."""
 
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

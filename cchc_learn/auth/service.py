@@ -109,8 +109,10 @@ def authenticate(username: str, password: str, ip: str) -> SignIn:
 
 
 def mark_signed_in(user: User) -> None:
-    """Remember when the account last signed in."""
+    """Remember when the account signed in, first and last."""
     user.last_login_at = utcnow()
+    if user.first_login_at is None:
+        user.first_login_at = user.last_login_at
 
 
 @dataclass
@@ -249,6 +251,7 @@ def set_active(user: User, active: bool, *, actor: User | None = None) -> User:
     if user.active == active:
         return user
     user.active = active
+    user.deactivated_at = None if active else utcnow()
     user.session_version += 1
     record(
         actor,

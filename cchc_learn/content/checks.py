@@ -24,7 +24,7 @@ class ContentTree:
     @property
     def counts(self) -> str:
         """What the tree holds, e.g. "165 văn bản, 6 chuyên đề, 31 bài học, …"."""
-        return ", ".join(checked.counts for checked in self.checked.values())
+        return ", ".join(checked.counts for checked in self.checked.values() if checked.counts)
 
     @property
     def steps(self) -> int:

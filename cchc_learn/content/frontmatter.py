@@ -64,10 +64,25 @@ def _refuse_unsafe(text: str, first_line: int) -> None:
             raise FrontMatterError(TAG, line, tag)
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader whose impossible dates (2026-02-30) are YAML errors with a line, not crashes."""
+
+    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML's hook
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"ngày không tồn tại: {node.value}", node.start_mark
+            ) from exc
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
 def _load(text: str, first_line: int, end: int) -> tuple[Any, yaml.Node | None]:
     try:
         _refuse_unsafe(text, first_line)
-        loader = yaml.SafeLoader(text)
+        loader = _SafeLoader(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None

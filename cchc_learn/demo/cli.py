@@ -23,11 +23,12 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
     declare_write()
     click.echo("· Cập nhật cơ sở dữ liệu (migrations)…")
     upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+    # Units first: content (a plan's audience) names them.
+    click.echo("· Tạo tỉnh mẫu và tài khoản mẫu…")
+    result = data.create_demo()
     for name, step in quickstart.steps():
         click.echo(f"· {name}…")
         step()
-    click.echo("· Tạo tỉnh mẫu và tài khoản mẫu…")
-    result = data.create_demo()
     if result.passwords:
         click.echo("\nTài khoản mới tạo (mật khẩu chỉ in ra MỘT LẦN — hãy ghi lại):")
         for username, password in result.passwords.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
-from .. import health
+from .. import dashboard, health
 from ..access import public
 
 bp = Blueprint("home", __name__)
@@ -13,7 +13,7 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @public
 def index():
-    return render_template("home/index.html")
+    return render_template("home/index.html", panels=dashboard.panels())
 
 
 @bp.route("/healthz")

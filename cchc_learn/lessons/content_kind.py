@@ -2,7 +2,8 @@
 
 It comes after the documents, whose lookup resolves the `[[number]]` links of its texts. Its own
 lookup, for the kinds after it, says whether a lesson exists: (module slug, lesson slug) → bool,
-counting live lessons written in the browser, which a sync keeps.
+counting live lessons written in the browser, which a sync keeps; with no lesson slug, whether
+the module exists.
 """
 
 from __future__ import annotations
@@ -41,13 +42,18 @@ def check(root: Path, lookups: Lookups) -> Checked:
     """Read, check and render every module folder."""
     modules, problems = load_modules(root, lookups.get("documents"))
     lessons = {(m.slug, lesson.slug) for m in modules for lesson in m.lessons} | _web_lessons()
+    module_slugs = {m.slug for m in modules} | {m for m, _ in lessons}
+
+    def exists(module: str, lesson: str | None = None) -> bool:
+        return module in module_slugs if lesson is None else (module, lesson) in lessons
+
     lesson_count = sum(len(module.lessons) for module in modules)
     return Checked(
         sources=modules,
         problems=problems,
         counts=f"{len(modules)} chuyên đề, {lesson_count} bài học",
         steps=len(modules) + lesson_count,
-        lookup=lambda module, lesson: (module, lesson) in lessons,
+        lookup=exists,
     )
 
 

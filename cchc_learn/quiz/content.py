@@ -2,7 +2,8 @@
 
 `load_quiz_content` reads and checks everything without writing; `sync_quiz_content` brings the
 database in line with what was loaded, inside the caller's transaction. QUIZZES makes both a kind
-of content file, after the documents and lessons that questions and quizzes refer to.
+of content file, after the documents and lessons that questions and quizzes refer to; its lookup,
+for the kinds after it, says whether a quiz slug names a live quiz (from a file or the browser).
 """
 
 from __future__ import annotations
@@ -327,12 +328,27 @@ def check(root: Path, lookups: Lookups) -> Checked:
         doc_exists=lambda number: documents is not None and documents(number) is not None,
         lesson_exists=lambda module, lesson: lessons is not None and lessons(module, lesson),
     )
+    slugs = {spec.slug for spec in content.quizzes} | _browser_quizzes()
     return Checked(
         sources=content,
         problems=content.problems,
         counts=f"{len(content.banks)} ngân hàng câu hỏi ({content.item_count} câu), "
         f"{len(content.quizzes)} bài kiểm tra",
+        lookup=lambda slug: slug in slugs,
     )
+
+
+def _browser_quizzes() -> set[str]:
+    """Slugs of live quizzes written in the browser, which a sync keeps."""
+    try:
+        return set(
+            db.session.scalars(
+                select(Quiz.slug).where(Quiz.source_path.is_(None), Quiz.archived.is_(False))
+            )
+        )
+    except SQLAlchemyError:
+        db.session.rollback()
+        return set()
 
 
 def sync(checked: Checked, run: SyncRun) -> dict[str, SyncSummary]:

@@ -18,7 +18,7 @@ from cchc_learn.quiz.formats import parse_markdown as parse_bank_markdown
 
 PACKAGE = Path(__file__).resolve().parents[2] / "cchc_learn"
 FEATURES = {"admin", "auth", "demo", "home", "kb", "lessons", "org", "qa", "quiz", "search",
-            "tracking", "reports", "audit"}
+            "tracking", "reports", "audit", "plans"}
 
 
 def kind(name: str, *after: str) -> ContentKind:
@@ -42,15 +42,17 @@ def test_kinds_that_wait_for_each_other_are_refused():
         kinds()
 
 
-def test_the_app_registers_documents_modules_and_quizzes_and_its_quickstart_steps(tmp_path):
+def test_the_app_registers_its_content_kinds_and_quickstart_steps(tmp_path):
     app = create_app({"SECRET_KEY": "x" * 40, "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
     with app.app_context():
-        assert [k.name for k in kinds()] == ["documents", "modules", "quizzes"]
-        # The content is loaded before the index is built from it.
+        assert [k.name for k in kinds()] == ["documents", "modules", "quizzes", "plans"]
+        # The content is loaded before the index is built from it, and before the simulated
+        # history that needs its lessons and plan.
         assert [name for name, _ in steps()] == [
             "Nạp nội dung từ content/",
             "Xây dựng chỉ mục tìm kiếm",
+            "Lịch sử học tập mô phỏng cho học viên mẫu",
         ]
 
 

@@ -20,10 +20,10 @@ NARROW = [{"width": 1024, "height": 768}, {"width": 375, "height": 740}]
 ACCOUNTS = {username: (full_name, roles) for username, full_name, roles, *_ in STAFF}
 EVERYONE = ["Trang chủ", "Chuyên đề", "Văn bản", "Kiểm tra", "Tìm kiếm"]
 MENUS = {
-    "admin": [*EVERYONE, "Quản trị"],
+    "admin": [*EVERYONE, "Báo cáo", "Quản trị"],
     "giangvien": EVERYONE,
     "giaidap": EVERYONE,
-    "hocvien": EVERYONE,
+    "hocvien": [EVERYONE[0], "Tiến độ của tôi", *EVERYONE[1:]],
 }
 # Each header control: its centre line, and whether something else covers its centre.
 CONTROLS_JS = """() => [...document.querySelectorAll(

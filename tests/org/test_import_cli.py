@@ -22,7 +22,8 @@ def test_problems_are_listed_as_file_row_column_message_and_exit_non_zero(app, r
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{path}:3: Vai trò: Vai trò không hợp lệ: “Thủ trưởng”. Dùng: official (Học viên); "
-        "moderator (Người giải đáp); trainer (Giảng viên); admin (Quản trị).",
+        "moderator (Người giải đáp); trainer (Giảng viên); admin (Quản trị); "
+        "focal (Cán bộ đầu mối CCHC).",
         f"{path}:3: Mã đơn vị: Không có đơn vị mã KHONG-CO.",
     ]
     assert f"{path}: 2 lỗi; không có gì được ghi vào cơ sở dữ liệu." in result.stderr

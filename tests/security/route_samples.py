@@ -214,6 +214,27 @@ def _lesson_module(app, world) -> dict[str, object]:
         }
 
 
+def _plan(app, world) -> str:
+    """A plan written in the browser over the walk's units, naming the sample lesson."""
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.plans import service
+    from cchc_learn.plans.models import Plan
+
+    _lesson_module(app, world)
+    with app.app_context():
+        if db.session.scalar(db.select(Plan.id).where(Plan.slug == "ke-hoach-mau")) is None:
+            declare_write()
+            text = (
+                "---\ntitle: Kế hoạch mẫu\nstarts: 2025-07-01\nends: 2030-12-31\n"
+                "audience:\n  units: [TINH]\nrequired:\n  lessons: [mau-chuyen-de/bai-mau]\n"
+                "---\nMô tả.\n"
+            )
+            service.save_plan(None, "ke-hoach-mau", text, db.session.get(
+                service.User, world.user_ids["admin"]))
+        return "ke-hoach-mau"
+
+
 # "parameter" or, when one route needs a different row, "endpoint:parameter".
 SAMPLES: dict[str, Sampler] = {
     # A POST-only route, refused (CSRF, role) before the batch is looked up: any token will do.
@@ -234,6 +255,7 @@ SAMPLES: dict[str, Sampler] = {
     "module": lambda app, world: _lesson_module(app, world)["module"],
     "lesson": lambda app, world: _lesson_module(app, world)["lesson"],
     "lessons.asset:name": lambda app, world: _lesson_module(app, world)["name"],
+    "plan_slug": _plan,
     **{
         f"lessons_authoring.{endpoint}:revision_id": (
             lambda app, world, kind=kind: _lesson_module(app, world)[f"{kind}_revision"]
@@ -275,6 +297,8 @@ SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {
     ("quiz.result", "signed_in"): (404, None),
     # The sampled upload is kept for an account outside the walk: other editors get 404.
     ("quiz.import_preview", "signed_in"): (404, None),
+    # The compliance API needs ?plan=: without it, a JSON error.
+    ("reports_api.api_compliance", "signed_in"): (400, None),
 }
 
 # Tables a GET request may write by design (for example access events), with the reason.

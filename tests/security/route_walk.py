@@ -32,6 +32,7 @@ USERNAMES = {
     "moderator": "giaidap",
     "trainer": "giangvien",
     "admin": "quantri",
+    "focal": "daumoi",
     EVERY_ROLE: "toanquyen",
 }
 

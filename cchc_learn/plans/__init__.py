@@ -1,0 +1,37 @@
+"""Training plans (kế hoạch bồi dưỡng) and compliance reports; officials' own progress.
+
+`counting` says what counts (the definitions the reports cite); `report` places the counts on
+the unit tree of a date; `exports`, `charts`, the pages, the API and `cchc-learn report` show
+them; `progress` is one official's view of the same rule.
+"""
+
+from flask import Flask
+
+from .. import dashboard, navigation
+
+
+def init_app(app: Flask) -> None:
+    """Register the models, pages, API, CLI, content kind, menu, home panels and demo step."""
+    from ..content import kinds
+    from ..quickstart import register_step
+    from . import cli, content_kind, demo, me_views, models, progress, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.api)
+    app.register_blueprint(me_views.bp)
+    app.cli.add_command(cli.report_cli)
+    kinds.register(app, content_kind.PLANS)
+    navigation.register(app, navigation.NavEntry("me.index", "Tiến độ của tôi", 5,
+                                                 roles=("official",)))  # fmt: skip
+    navigation.register(app, navigation.NavEntry("reports.index", "Báo cáo", 60,
+                                                 roles=("admin", "focal")))  # fmt: skip
+    for panel in (
+        dashboard.Panel("official", "plans/panels/official.html", progress.official_panel,
+                        ("official",), 10),
+        dashboard.Panel("focal", "plans/panels/focal.html", progress.focal_panel, ("focal",), 20),
+        dashboard.Panel("admin", "plans/panels/admin.html", progress.admin_panel, ("admin",), 30),
+        dashboard.Panel("trainer", "plans/panels/trainer.html", progress.trainer_panel,
+                        ("trainer",), 40),
+    ):  # fmt: skip
+        dashboard.register(app, panel)
+    register_step(app, "Lịch sử học tập mô phỏng cho học viên mẫu", demo.simulate_history)

@@ -1,0 +1,434 @@
+"""What counts for a training plan, as of a date: the one place that says it (reports cite it).
+
+- **Window**: from the plan's first day (00:00, Vietnam time) to the end of the as-of date.
+- **Roster** (đối tượng, the denominator): every account holding the official role whose
+  membership on the as-of date is in an audience unit — a unit named in the plan or below it in
+  the unit tree of that date, of one of the plan's levels when it names any — including those
+  who never signed in. An account deactivated on or before the as-of date is out of it.
+  Each official counts in the unit they belonged to on that date.
+- **Accessed** (đã tiếp cận): opened every required lesson and document (a view, or a download
+  of one of the document's files) at least once in the window.
+- **Trained** (đã được bồi dưỡng): confirmed completing every required lesson in the window
+  and, when the plan names a quiz, passed it (an attempt submitted in the window and passed).
+- **Never signed in** (chưa đăng nhập): no sign-in before the end of the as-of date.
+
+Events are read only through `tracking.events`; quiz passes from the graded attempts. Every
+function here builds SQL, so a report is a fixed number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+
+from ..auth.models import User, UserRole
+from ..clock import LOCAL_TZ
+from ..coltypes import UTCDateTime
+from ..extensions import db
+from ..org.models import Membership
+from ..quiz.models import SUBMITTED, Attempt
+from ..tracking import events
+from .service import Requirements
+
+DEFINITIONS: list[tuple[str, str]] = [
+    (
+        "Đối tượng",
+        "cán bộ, công chức, viên chức (tài khoản học viên) đang hoạt động, thuộc đơn vị trong "
+        "đối tượng của kế hoạch (kể cả đơn vị cấp dưới, theo cây đơn vị tại ngày báo cáo) vào "
+        "ngày báo cáo — kể cả người chưa từng đăng nhập; mỗi người tính ở đơn vị mình thuộc "
+        "vào ngày đó.",
+    ),
+    (
+        "Đã tiếp cận",
+        "đã mở mọi bài học và văn bản bắt buộc (xem trang hoặc tải tệp của văn bản) ít nhất "
+        "một lần từ ngày bắt đầu kế hoạch đến hết ngày báo cáo.",
+    ),
+    (
+        "Đã được bồi dưỡng",
+        "đã xác nhận hoàn thành mọi bài học bắt buộc và, nếu kế hoạch có bài kiểm tra, đã "
+        "làm đạt bài kiểm tra đó — trong cùng khoảng thời gian.",
+    ),
+    ("Chưa đăng nhập", "chưa đăng nhập lần nào tính đến hết ngày báo cáo."),
+    (
+        "Tỷ lệ",
+        "số người trên tổng số đối tượng, không bao giờ quá 100 %; đạt chỉ tiêu khi tỷ lệ "
+        "lớn hơn hoặc bằng chỉ tiêu của kế hoạch.",
+    ),
+]
+
+NOT_STARTED, IN_PROGRESS, ACCESSED, TRAINED = "not_started", "in_progress", "accessed", "trained"
+STATES = {
+    NOT_STARTED: "Chưa bắt đầu",
+    IN_PROGRESS: "Đang học",
+    ACCESSED: "Đã tiếp cận",
+    TRAINED: "Đã được bồi dưỡng",
+}
+
+
+def day_start(day: date) -> datetime:
+    """00:00 of a Vietnamese calendar day, in UTC."""
+    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period a report counts: [start, end) in UTC, and the as-of date."""
+
+    start: datetime
+    end: datetime
+    as_of: date
+
+    @classmethod
+    def of(cls, starts: date, as_of: date) -> Window:
+        """From a plan's first day to the end of the as-of date."""
+        return cls(day_start(starts), day_start(as_of + timedelta(days=1)), as_of)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A plan's requirements put as material numbers, ready to count with."""
+
+    access: events.Materials
+    lessons: events.Materials
+    access_count: int
+    lesson_count: int
+    quiz_id: int | None
+    quiz_named: bool
+
+    @classmethod
+    def of(cls, reqs: Requirements) -> Rule:
+        """Number the materials of resolved requirements."""
+        access = {ref: m.number for m in reqs.materials for ref in m.refs}
+        lessons = {ref: m.number for m in reqs.lessons for ref in m.refs}
+        return cls(
+            access=access,
+            lessons=lessons,
+            access_count=len(reqs.materials),
+            lesson_count=len(reqs.lessons),
+            quiz_id=reqs.quiz.id if reqs.quiz else None,
+            quiz_named=reqs.quiz_named,
+        )
+
+
+# --- The pieces -------------------------------------------------------------------------------
+
+
+def on_roster(day: date | ColumnElement, end: datetime | ColumnElement) -> ColumnElement[bool]:
+    """Membership (joined to its user) in force on day, of an active official at end of day."""
+    m = Membership
+    official = exists().where(UserRole.user_id == User.id, UserRole.role == "official")
+    return and_(
+        m.valid_from <= day,
+        or_(m.valid_to.is_(None), m.valid_to >= day),
+        or_(User.active.is_(True), and_(User.deactivated_at.is_not(None),
+                                        User.deactivated_at >= end)),
+        official,
+    )  # fmt: skip
+
+
+def never_signed_in(end: datetime | ColumnElement) -> ColumnElement[bool]:
+    """The user had not signed in before end."""
+    return or_(User.first_login_at.is_(None), User.first_login_at >= end)
+
+
+def _passes(rule: Rule, window: Window) -> Select:
+    return (
+        select(Attempt.user_id.label("user_id"))
+        .where(
+            Attempt.quiz_id == rule.quiz_id,
+            Attempt.status == SUBMITTED,
+            Attempt.passed.is_(True),
+            Attempt.submitted_at >= window.start,
+            Attempt.submitted_at < window.end,
+        )
+        .group_by(Attempt.user_id)
+    )
+
+
+def _all(count: ColumnElement, needed: int) -> ColumnElement[bool]:
+    # A plan whose materials no longer exist counts nobody: nothing was reached.
+    return func.coalesce(count, 0) >= needed if needed else false()
+
+
+def _quiz_ok(rule: Rule, passed: ColumnElement | None) -> ColumnElement[bool]:
+    if not rule.quiz_named:
+        return true()
+    if rule.quiz_id is None or passed is None:
+        return false()
+    return passed.is_not(None)
+
+
+def _trained(rule: Rule, completed: ColumnElement, passed: ColumnElement | None):
+    if rule.lesson_count == 0 and not rule.quiz_named:
+        return false()
+    lessons = _all(completed, rule.lesson_count) if rule.lesson_count else true()
+    return and_(lessons, _quiz_ok(rule, passed))
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+# --- Per unit ---------------------------------------------------------------------------------
+
+
+def unit_counts_query(rule: Rule, window: Window) -> Select:
+    """(unit_id, roster, accessed, trained, never_signed_in) per unit of membership, one query."""
+    acc = events.reached_counts(rule.access, events.ACCESS_ACTIONS, window.start, window.end)
+    acc = acc.subquery("acc")
+    done = events.reached_counts(rule.lessons, (events.COMPLETE,), window.start, window.end)
+    done = done.subquery("done")
+    query = (
+        select(Membership.unit_id)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(acc, acc.c.user_id == User.id)
+        .outerjoin(done, done.c.user_id == User.id)
+    )
+    passed = None
+    if rule.quiz_id is not None:
+        passes = _passes(rule, window).subquery("passes")
+        query = query.outerjoin(passes, passes.c.user_id == User.id)
+        passed = passes.c.user_id
+    return (
+        query.add_columns(
+            func.count().label("roster"),
+            _flag(_all(acc.c.reached, rule.access_count)).label("accessed"),
+            _flag(_trained(rule, done.c.reached, passed)).label("trained"),
+            _flag(never_signed_in(window.end)).label("never_signed_in"),
+        )
+        .where(on_roster(window.as_of, window.end))
+        .group_by(Membership.unit_id)
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Roster, accessed, trained and never signed in: for a unit, or rolled up."""
+
+    roster: int = 0
+    accessed: int = 0
+    trained: int = 0
+    never_signed_in: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.roster + other.roster,
+            self.accessed + other.accessed,
+            self.trained + other.trained,
+            self.never_signed_in + other.never_signed_in,
+        )
+
+
+def pct(part: int, whole: int) -> float | None:
+    """part of whole in percent with one decimal (None for an empty roster); at most 100."""
+    if not whole:
+        return None
+    return round(min(100.0, 100.0 * part / whole), 1)
+
+
+def target_met(part: int, whole: int, target: float) -> bool | None:
+    """Whether part of whole reaches target percent (compared exactly, not after rounding)."""
+    if not whole:
+        return None
+    return part * 100 >= target * whole
+
+
+# --- Per official, for the drill-down ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficialFacts:
+    """What one official on the roster did in the window."""
+
+    user_id: int
+    username: str
+    full_name: str
+    unit_id: int
+    signed_in: bool
+    reached: frozenset[int]  # material numbers opened
+    completed: frozenset[int]  # lesson material numbers completed
+    passed: bool
+    attempted: bool
+
+
+def officials(
+    rule: Rule, window: Window, unit_ids: Sequence[int], user_id: int | None = None
+) -> list[OfficialFacts]:
+    """Every official on the roster of the given units (or only user_id), with what they did.
+
+    Four queries at most, whatever the number of officials.
+    """
+    if not unit_ids:
+        return []
+    ids = sorted(set(unit_ids))
+    only = [User.id == user_id] if user_id is not None else []
+    roster = (
+        select(User.id, User.username, User.full_name, Membership.unit_id,
+               never_signed_in(window.end))
+        .join(User, User.id == Membership.user_id)
+        .where(on_roster(window.as_of, window.end), Membership.unit_id.in_(ids), *only)
+        .order_by(User.full_name, User.username)
+    )  # fmt: skip
+    rows = db.session.execute(roster).all()
+    if not rows:
+        return []
+    members = (
+        select(Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .where(on_roster(window.as_of, window.end), Membership.unit_id.in_(ids), *only)
+    )
+    reached: dict[int, set[int]] = {}
+    completed: dict[int, set[int]] = {}
+    if rule.access:
+        for user_id, number in db.session.execute(
+            events.reached_materials(
+                rule.access, events.ACCESS_ACTIONS, window.start, window.end, members
+            )
+        ):
+            reached.setdefault(user_id, set()).add(number)
+    if rule.lessons:
+        for user_id, number in db.session.execute(
+            events.reached_materials(
+                rule.lessons, (events.COMPLETE,), window.start, window.end, members
+            )
+        ):
+            completed.setdefault(user_id, set()).add(number)
+    passed: set[int] = set()
+    attempted: set[int] = set()
+    if rule.quiz_id is not None:
+        for (user_id,) in db.session.execute(
+            select(Attempt.user_id)
+            .where(
+                Attempt.quiz_id == rule.quiz_id,
+                Attempt.started_at >= window.start,
+                Attempt.started_at < window.end,
+                Attempt.user_id.in_(members),
+            )
+            .group_by(Attempt.user_id)
+        ):
+            attempted.add(user_id)
+        passed = {
+            user_id
+            for (user_id,) in db.session.execute(
+                _passes(rule, window).where(Attempt.user_id.in_(members))
+            )
+        }
+    return [
+        OfficialFacts(
+            user_id=user_id,
+            username=username,
+            full_name=full_name,
+            unit_id=unit_id,
+            signed_in=not never,
+            reached=frozenset(reached.get(user_id, ())),
+            completed=frozenset(completed.get(user_id, ())),
+            passed=user_id in passed,
+            attempted=user_id in attempted,
+        )
+        for user_id, username, full_name, unit_id, never in rows
+    ]
+
+
+def is_accessed(rule: Rule, facts: OfficialFacts) -> bool:
+    """The definition of accessed, for one official's facts (what the SQL counts)."""
+    return rule.access_count > 0 and len(facts.reached) >= rule.access_count
+
+
+def is_trained(rule: Rule, facts: OfficialFacts) -> bool:
+    """The definition of trained, for one official's facts (what the SQL counts)."""
+    if rule.lesson_count == 0 and not rule.quiz_named:
+        return False
+    lessons = len(facts.completed) >= rule.lesson_count
+    quiz = (not rule.quiz_named) or (rule.quiz_id is not None and facts.passed)
+    return lessons and quiz
+
+
+def state(rule: Rule, facts: OfficialFacts) -> str:
+    """Not started, in progress, accessed or trained."""
+    if is_trained(rule, facts):
+        return TRAINED
+    if is_accessed(rule, facts):
+        return ACCESSED
+    if facts.reached or facts.completed or facts.attempted:
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+# --- Week by week -----------------------------------------------------------------------------
+
+
+def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
+    """(day, unit_id, roster, accessed, trained) for each of days, in one query.
+
+    Accessed and trained only grow within a plan's period, so each official's time of reaching
+    the last material (`events.reached_since`) answers for every day at once.
+    """
+    start = day_start(starts)
+    weeks = union_all(
+        *(
+            select(
+                literal(day, Date).label("day"),
+                literal(day_start(day + timedelta(days=1)), UTCDateTime()).label("day_end"),
+            )
+            for day in days
+        )
+    ).subquery("weeks")
+    acc = events.reached_since(rule.access, events.ACCESS_ACTIONS, start).subquery("acc")
+    done = events.reached_since(rule.lessons, (events.COMPLETE,), start).subquery("done")
+    passes = (
+        select(Attempt.user_id.label("user_id"), func.min(Attempt.submitted_at).label("since"))
+        .where(
+            Attempt.quiz_id == rule.quiz_id,
+            Attempt.status == SUBMITTED,
+            Attempt.passed.is_(True),
+            Attempt.submitted_at >= start,
+        )
+        .group_by(Attempt.user_id)
+        .subquery("passes")
+    )
+    end = weeks.c.day_end
+    accessed = (
+        and_(func.coalesce(acc.c.reached, 0) >= rule.access_count, acc.c.since < end)
+        if rule.access_count
+        else false()
+    )
+    lessons = (
+        and_(func.coalesce(done.c.reached, 0) >= rule.lesson_count, done.c.since < end)
+        if rule.lesson_count
+        else true()
+    )
+    if not rule.quiz_named:
+        quiz = true()
+    elif rule.quiz_id is None:
+        quiz = false()
+    else:
+        quiz = passes.c.since < end
+    trained = false() if rule.lesson_count == 0 and not rule.quiz_named else and_(lessons, quiz)
+    return (
+        select(weeks.c.day, Membership.unit_id, func.count(), _flag(accessed), _flag(trained))
+        .select_from(weeks)
+        .join(Membership, Membership.valid_from <= weeks.c.day)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(acc, acc.c.user_id == User.id)
+        .outerjoin(done, done.c.user_id == User.id)
+        .outerjoin(passes, passes.c.user_id == User.id)
+        .where(on_roster(weeks.c.day, end))
+        .group_by(weeks.c.day, Membership.unit_id)
+    )

@@ -1,0 +1,77 @@
+"""Training plans (kế hoạch bồi dưỡng), their revisions, and units' CCHC focal points."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..clock import utcnow
+from ..coltypes import UTCDateTime
+from ..extensions import db
+from ..org.models import Unit
+from ..revision_fields import RevisionFields
+
+
+class Plan(db.Model):
+    """A training plan: an audience, required materials, a period and two targets."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date] = mapped_column(Date)
+    audience_units: Mapped[list[str]] = mapped_column(JSON, default=list)
+    audience_levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required_modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required_lessons: Mapped[list[str]] = mapped_column(JSON, default=list)  # "module/lesson"
+    required_documents: Mapped[list[str]] = mapped_column(JSON, default=list)  # numbers
+    quiz_slug: Mapped[str | None] = mapped_column(String(100))
+    target_accessed: Mapped[float] = mapped_column(Float, default=100.0)
+    target_trained: Mapped[float] = mapped_column(Float, default=85.0)
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    """The whole plan as written (front matter and body): what the browser editor shows."""
+    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(default=1)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether the plan is maintained as a file under content/plans/."""
+        return self.source_path is not None
+
+
+class PlanRevision(RevisionFields, db.Model):
+    """A saved version of a plan: who, when, why and what it said."""
+
+    __tablename__ = "plan_revision"
+    owner_key = "plan_id"
+    __table_args__ = (Index("ix_plan_revision_plan_version", "plan_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+
+
+class FocalPoint(db.Model):
+    """An account that is a unit's CCHC focal point (cán bộ đầu mối): it sees that subtree."""
+
+    __tablename__ = "focal_point"
+    __table_args__ = (Index("ix_focal_point_unit", "unit_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    unit: Mapped[Unit] = relationship()
