@@ -12,6 +12,19 @@
       });
     }
   });
+  // A printed page shows what folded sections hold (tables behind charts, long lists).
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.setAttribute("open", "");
+      details.setAttribute("data-printed", "");
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details[data-printed]").forEach(function (details) {
+      details.removeAttribute("open");
+      details.removeAttribute("data-printed");
+    });
+  });
   // Buttons that change something important ask first.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");
