@@ -10,7 +10,10 @@ from .. import health, navigation
 def init_app(app: Flask) -> None:
     """Register the change log, pages, API, CLI, health check and quickstart step."""
     from ..quickstart import register_step
-    from . import cli, indexer, models, views  # noqa: F401
+    from . import cli, dictionary, indexer, models, views  # noqa: F401
+
+    # A dictionary.yaml that does not parse stops the start, not every search.
+    dictionary.load()
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)

@@ -43,12 +43,15 @@ def query_command(text: str | None, as_json: bool, limit: int) -> None:
         answer = service.search(query, user=_SHELL_USER, per_page=limit)
         if as_json:
             click.echo(json.dumps({"query": query, "total": answer.total,
+                                   "suggestion": answer.suggestion, "repaired": answer.repaired,
                                    "results": [hit_json(h) for h in answer.hits]},
                                   ensure_ascii=False))
             continue
         if answer.error:
             click.echo(answer.error, err=True)
         click.echo(f"{query!r}: {answer.total} kết quả")
+        if answer.suggestion:
+            click.echo(f"  Có phải bạn muốn tìm: {answer.suggestion}")
         for hit in answer.hits:
             number = f" [{hit.number}]" if getattr(hit, "number", "") else ""
             click.echo(f"  {hit.kind:<9} {hit.score:7.3f}  {hit.title}{number}  {hit.url}")

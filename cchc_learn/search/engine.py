@@ -18,7 +18,7 @@ import struct
 import threading
 import warnings
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,9 +27,11 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from cchc_learn.search import facets, generations
+from cchc_learn.search import expansion, facets, generations
 from cchc_learn.search.documents import IndexDelete, IndexDocument, IndexOp, document_fields
 from cchc_learn.search.errors import IndexBusy, IndexUnavailable
+from cchc_learn.search.expansion import QueryFeature
+from cchc_learn.search.features import DEFAULT_FEATURES
 from cchc_learn.search.highlight import make_snippet
 from cchc_learn.search.query import MAX_QUERY_CHARS, MAX_WORDS, QueryPlan, plan_query
 from cchc_learn.search.results import SearchHit, SearchResults
@@ -87,8 +89,11 @@ class SearchIndex:
         writer_timeout: float = 10.0,
         weights: Weights = DEFAULT_WEIGHTS,
         posting_budget: int = 1_000_000,
+        features: Sequence[QueryFeature] | None = None,
     ):
+        """features: the query features to run (None: all of them; () for the literal search)."""
         self.index_dir = Path(index_dir)
+        self.features = DEFAULT_FEATURES if features is None else tuple(features)
         self.writer_timeout = writer_timeout
         self.weights = weights
         self.posting_budget = posting_budget
@@ -272,7 +277,8 @@ class SearchIndex:
         visible_to: Collection[str] | None,
     ) -> None:
         """Rank, filter, count facets, cut the page and make its snippets."""
-        scores = rank(snapshot, plan, self.weights)
+        plan, additions = expansion.prepare(snapshot, plan, self.features)
+        scores = rank(snapshot, plan, self.weights, additions if self.features else None)
         base = set(scores)
         visible = facets.visible_docs(snapshot, visible_to)
         if visible is not None:
@@ -283,6 +289,7 @@ class SearchIndex:
         for docs in allowed.values():
             matching = matching & docs
         results.total = len(matching)
+        expansion.reorder(snapshot, plan, additions, scores, matching, self.features)
         depth = results.page * results.per_page
         top = heapq.nsmallest(depth, matching, key=lambda doc: (-scores[doc], doc))
         words = plan.highlight_words()
@@ -291,7 +298,10 @@ class SearchIndex:
             results.hits.append(_hit(stored, scores[doc], words))
         # Unknown words are dropped silently when other words still match, so they are
         # worth a correction even when there are hits.
-        results.suggestion = suggest(snapshot, plan, few_hits=results.total < SUGGEST_BELOW)
+        results.repaired = additions.repaired is not None
+        results.suggestion = additions.repaired or suggest(
+            snapshot, plan, few_hits=results.total < SUGGEST_BELOW
+        )
 
     def _live_dir(self) -> Path:
         """Return the live generation directory or raise IndexUnavailable."""

@@ -21,7 +21,7 @@ MAX_NUMBERS = 5
 
 _QUOTES_RE = re.compile(r"[\"“”„«»]")
 # A number: digits, then at least one / or - separated part; one part must hold a letter.
-_NUMBER_RE = re.compile(r"(?<![\w/-])\d+\w*(?:[/-]+\w+)+")
+NUMBER_RE = re.compile(r"(?<![\w/-])\d+\w*(?:[/-]+\w+)+")
 _DIGITS_RE = re.compile(r"\d{1,6}")
 # Document types (folded words) and the abbreviation used in their numbers.
 _TYPE_ABBREVIATIONS = {
@@ -55,6 +55,10 @@ class QueryPlan:
     number_hints: list[tuple[str, str | None]] = field(default_factory=list)
     # Words from a digit on, as typed with spaces ("4599 QĐ UBND"): maybe a number.
     number_runs: list[tuple[str, ...]] = field(default_factory=list)
+    # Every word outside quotes and full numbers, in the order typed (repeats kept).
+    sequence: list[str] = field(default_factory=list)
+    # Words scored but not required (question cues such as "như thế nào"), set by features.
+    optional: set[str] = field(default_factory=set)
     # The typed text was cut to MAX_QUERY_CHARS, or its words to MAX_WORDS.
     truncated: bool = False
 
@@ -124,7 +128,7 @@ def plan_query(raw: str | None) -> QueryPlan:
     for stretch in outside:
         pieces: list[str] = []
         start = 0
-        for match in _NUMBER_RE.finditer(stretch):
+        for match in NUMBER_RE.finditer(stretch):
             # Dates such as 15/11/2025 stay ordinary words.
             if any(ch.isalpha() for ch in match.group()) and len(plan.numbers) < MAX_NUMBERS:
                 number = tuple(query_words(match.group()))
@@ -146,6 +150,7 @@ def plan_query(raw: str | None) -> QueryPlan:
                 ):
                     plan.number_runs.append(run)
     plan.number_hints = _number_hints(sequence)
+    plan.sequence = sequence[: MAX_WORDS * 4]
     distinct = list(dict.fromkeys(sequence))
     plan.truncated = plan.truncated or len(distinct) > MAX_WORDS
     plan.words = distinct[:MAX_WORDS]

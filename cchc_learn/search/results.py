@@ -29,6 +29,7 @@ class SearchResults:
 
     facets maps each facet ("kind", "type", "issuer", "year", "topic") to (value, count)
     pairs: the documents matching the query and every filter but that facet's own.
+    suggestion is a corrected query ("did you mean"); with repaired, the hits already are its.
     error is a Vietnamese message about the query (nothing to search for, or cut short).
     """
 
@@ -39,6 +40,8 @@ class SearchResults:
     per_page: int = 10
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
+    # The hits are those of the suggestion: the query held keyboard leftovers (Telex, VNI).
+    repaired: bool = False
     error: str | None = None
 
     @property

@@ -9,16 +9,20 @@ words add a proximity bonus, and short queries require every word, falling back 
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from math import ceil
 from typing import TypeVar
 
+from cchc_learn.search.alternatives import score_alternatives
 from cchc_learn.search.analysis import fold_word, word_pair
+from cchc_learn.search.expansion import Additions
+from cchc_learn.search.matching import Accumulator, number_docs, phrase_docs
 from cchc_learn.search.query import QueryPlan
 from cchc_learn.search.schema import NUMBER_FIELD, PAIRS_FIELD, PLAIN_FIELD, WORD_FIELDS
 from cchc_learn.search.snapshot import IndexSnapshot
+
+__all__ = ["DEFAULT_WEIGHTS", "Weights", "number_docs", "phrase_docs", "rank"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ class Weights:
     pairs_b: float = 0.75
     phrase: float = 2.0
     coordination: float = 1.0
+    # Alternatives (from the query features) earn this share of a literal match's score:
+    # a synonym or abbreviation, a corrected spelling.
+    synonym: float = 0.8
+    spelling: float = 0.7
     # Up to this many words, every word is required (then any word, if that finds nothing);
     # longer queries require this share of their words.
     all_words_up_to: int = 4
@@ -52,97 +60,20 @@ DEFAULT_WEIGHTS = Weights()
 T = TypeVar("T")
 
 
-class _Accumulator:
-    """Scores per document number, plus how many distinct query words each one holds."""
-
-    def __init__(self, snapshot: IndexSnapshot, weights: Weights):
-        size = snapshot.doc_count_all
-        self.snapshot = snapshot
-        self.weights = weights
-        self.words = [0.0] * size
-        self.extra = [0.0] * size
-        self.count = [0] * size
-        self.seen = [-1] * size
-
-    def add(
-        self,
-        fieldname: str,
-        term: str,
-        boost: float,
-        b: float,
-        target: list[float],
-        word: int | None = None,
-        only: Collection[int] | None = None,
-    ) -> None:
-        """Add the BM25 score of one term in one field.
-
-        word: count the term as query word number `word` in each document holding it.
-        only: the documents that can still match; when they are few, they are looked up in
-        the postings instead of walking all of them.
-        """
-        ids, freqs = self.snapshot.postings(fieldname, term)
-        if not ids:
-            return
-        k1 = self.weights.k1
-        norms = self.snapshot.norms(fieldname, k1, b)
-        factor = boost * self.snapshot.idf(len(ids)) * (k1 + 1.0)
-        if only is not None and word is None and len(only) * 8 < len(ids):
-            for doc in only:
-                at = bisect_left(ids, doc)
-                if at < len(ids) and ids[at] == doc:
-                    freq = freqs[at]
-                    target[doc] += factor * freq / (freq + norms[doc])
-            return
-        if word is None:
-            for doc, freq in zip(ids, freqs, strict=True):
-                target[doc] += factor * freq / (freq + norms[doc])
-            return
-        seen, count = self.seen, self.count
-        for doc, freq in zip(ids, freqs, strict=True):
-            target[doc] += factor * freq / (freq + norms[doc])
-            if seen[doc] != word:
-                seen[doc] = word
-                count[doc] += 1
-
-
-def phrase_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
-    """Return documents holding the words in this order (accents as typed)."""
-    if len(words) == 1:
-        return snapshot.union_fields(WORD_FIELDS, words[0])
-    adjacent = zip(words, words[1:], strict=False)
-    pairs = sorted((snapshot.doc_set(PAIRS_FIELD, word_pair(a, b)) for a, b in adjacent), key=len)
-    found = set(pairs[0]).intersection(*pairs[1:])
-    for word in words:
-        # Pairs are folded: an accented word must also be present exactly as typed.
-        if found and fold_word(word) != word:
-            holders = [snapshot.doc_set(name, word) for name in WORD_FIELDS]
-            found = {doc for doc in found if any(doc in docs for docs in holders)}
-    return found
-
-
-def number_docs(snapshot: IndexSnapshot, words: tuple[str, ...]) -> set[int]:
-    """Return documents whose number holds all these words, each next to the one before.
-
-    Adjacency is read from the pairs field, which also holds the other texts; a number whose
-    words are scattered but stand side by side elsewhere in the document is not a real case.
-    """
-    if not words:
-        return set()
-    sets = [snapshot.doc_set(NUMBER_FIELD, word) for word in words]
-    sets += [
-        snapshot.doc_set(PAIRS_FIELD, word_pair(a, b))
-        for a, b in zip(words, words[1:], strict=False)
-    ]
-    sets.sort(key=len)
-    return set(sets[0]).intersection(*sets[1:])
-
-
 def rank(
-    snapshot: IndexSnapshot, plan: QueryPlan, weights: Weights = DEFAULT_WEIGHTS
+    snapshot: IndexSnapshot,
+    plan: QueryPlan,
+    weights: Weights = DEFAULT_WEIGHTS,
+    additions: Additions | None = None,
 ) -> dict[int, float]:
-    """Return the score of every document matching the plan (before filters)."""
-    acc = _Accumulator(snapshot, weights)
-    words = _useful(snapshot, plan.words, weights, lambda w: [(f, w) for f in WORD_FIELDS])
+    """Return the score of every document matching the plan (before filters).
+
+    additions (from the query features): alternatives count as the words they stand for,
+    and documents with a bonus match whatever words they hold.
+    """
+    acc = Accumulator(snapshot, weights)
+    counted = [word for word in plan.words if word not in plan.optional] or plan.words
+    words = _useful(snapshot, counted, weights, lambda w: [(f, w) for f in WORD_FIELDS])
     adjacent = _useful(
         snapshot, plan.adjacent, weights, lambda pair: [(PAIRS_FIELD, word_pair(*pair))]
     )
@@ -152,8 +83,16 @@ def rank(
             acc.add(fieldname, word, boost, b, acc.words, word=index)
         if fold_word(word) == word:
             acc.add(PLAIN_FIELD, word, weights.plain, weights.pairs_b, acc.words)
+    for word in plan.words:
+        # Words that only say what kind of answer is wanted ("như thế nào") score, uncounted.
+        if word not in counted:
+            for fieldname in WORD_FIELDS:
+                boost, b = weights.boosts[fieldname], weights.b[fieldname]
+                acc.add(fieldname, word, boost, b, acc.words)
     for first, second in adjacent:
         acc.add(PAIRS_FIELD, word_pair(first, second), weights.pairs, weights.pairs_b, acc.words)
+    if additions is not None and additions.alternatives:
+        score_alternatives(acc, words, adjacent, additions.alternatives)
 
     required: set[int] | None = None
     for phrase in plan.phrases:
@@ -161,7 +100,8 @@ def rank(
         required = docs if required is None else required & docs
         _score_phrase(acc, phrase, weights.phrase, docs)
     for number in plan.numbers:
-        exact = number_docs(snapshot, number)
+        known = additions.numbers.get(number) if additions is not None else None
+        exact = known if known is not None else number_docs(snapshot, number)
         docs = exact | phrase_docs(snapshot, number)
         required = docs if required is None else required & docs
         _score_phrase(acc, number, weights.phrase, docs)
@@ -177,7 +117,17 @@ def rank(
                     acc.extra[doc] += weights.hint_bonus
                 break
 
-    candidates = _candidates(acc, len(words), weights, required)
+    # With the query features, a long query keeps requiring only its share of words however
+    # few of them are rare enough to be kept.
+    typed = len(counted) if additions is not None else 0
+    candidates = _candidates(acc, len(words), weights, required, typed=typed)
+    if additions is not None and additions.bonuses:
+        listed = set(candidates)
+        for doc, bonus in additions.bonuses.items():
+            if required is None or doc in required:
+                acc.extra[doc] += bonus
+                if doc not in listed:
+                    candidates.append(doc)
     for digits, abbreviation in plan.number_hints:
         hinted = snapshot.doc_set(NUMBER_FIELD, digits)
         bonus = weights.hint_bonus
@@ -217,7 +167,7 @@ def _useful(
 
 
 def _score_phrase(
-    acc: _Accumulator, words: tuple[str, ...], boost: float, docs: Collection[int]
+    acc: Accumulator, words: tuple[str, ...], boost: float, docs: Collection[int]
 ) -> None:
     """Add the scores of a phrase's pairs (or of its one word) for the documents holding it."""
     weights = acc.weights
@@ -232,13 +182,17 @@ def _score_phrase(
 
 
 def _candidates(
-    acc: _Accumulator, total: int, weights: Weights, required: set[int] | None
+    acc: Accumulator, total: int, weights: Weights, required: set[int] | None, typed: int = 0
 ) -> list[int]:
-    """Return the documents that match: enough of the total words, every phrase and number."""
+    """Return the documents that match: enough of the total words, every phrase and number.
+
+    typed: how many words the query had before common ones were left out; a long query
+    requires its share of the words kept, however few were kept.
+    """
     if not total:
         return sorted(required or ())
     count = acc.count
-    if total <= weights.all_words_up_to:
+    if max(total, typed) <= weights.all_words_up_to:
         need = total
     else:
         need = max(1, ceil(total * weights.min_share))

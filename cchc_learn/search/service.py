@@ -27,6 +27,7 @@ class Answer:
     hits: list[Any] = field(default_factory=list)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
+    repaired: bool = False
     error: str | None = None
     page: int = 1
     per_page: int = 10
@@ -67,5 +68,6 @@ def search(text: str | None, *, user: Any, filters: dict[str, list[str]] | None 
         return answer
     answer.total, answer.hits = result.total, list(result.hits)
     answer.facets, answer.suggestion = dict(result.facets), result.suggestion
+    answer.repaired = result.repaired
     answer.error = result.error
     return answer

@@ -28,6 +28,8 @@ class _Vocabulary:
     docs: dict[str, int] = field(default_factory=dict)
     spelling: dict[str, tuple[int, str]] = field(default_factory=dict)
     deletions: dict[str, set[str]] = field(default_factory=dict)
+    # Every accented spelling of a folded word with its document count.
+    variants: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
 
 def _deletes(word: str) -> set[str]:
@@ -35,7 +37,7 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _vocabulary(snapshot: IndexSnapshot) -> _Vocabulary:
+def vocabulary(snapshot: IndexSnapshot) -> _Vocabulary:
     """Build (once per snapshot) the vocabulary of folded words."""
     cached = snapshot.extras.get("vocabulary")
     if isinstance(cached, _Vocabulary):
@@ -50,6 +52,8 @@ def _vocabulary(snapshot: IndexSnapshot) -> _Vocabulary:
                 continue
             if folded == term:
                 vocab.docs[folded] = max(vocab.docs.get(folded, 0), count)
+            else:
+                vocab.variants.setdefault(folded, []).append((count, term))
             best = vocab.spelling.get(folded)
             if best is None or count > best[0] or (count == best[0] and term != folded):
                 vocab.spelling[folded] = (count, term)
@@ -61,7 +65,7 @@ def _vocabulary(snapshot: IndexSnapshot) -> _Vocabulary:
     return vocab
 
 
-def _distance(a: str, b: str) -> int:
+def distance(a: str, b: str) -> int:
     """Return the Damerau-Levenshtein distance (adjacent transpositions count once)."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
@@ -87,10 +91,10 @@ def _correct(vocab: _Vocabulary, folded: str) -> str | None:
         candidates |= vocab.deletions.get(variant, set())
     best: tuple[int, int, str] | None = None
     for candidate in candidates:
-        distance = _distance(folded, candidate)
-        if distance > (1 if len(folded) < 5 else 2):
+        edits = distance(folded, candidate)
+        if edits > (1 if len(folded) < 5 else 2):
             continue
-        rank = (distance, -vocab.docs[candidate], candidate)
+        rank = (edits, -vocab.docs[candidate], candidate)
         if best is None or rank < best:
             best = rank
     return best[2] if best else None
@@ -112,7 +116,7 @@ def suggest(snapshot: IndexSnapshot, plan: QueryPlan, *, few_hits: bool = True) 
     }
     if not unknown:
         return None
-    vocab = _vocabulary(snapshot)
+    vocab = vocabulary(snapshot)
     replacements: dict[str, str] = {}
     for word in unknown:
         corrected = _correct(vocab, fold_word(word))

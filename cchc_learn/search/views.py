@@ -57,6 +57,7 @@ def search_api():
         "page": answer.page,
         "error": answer.error,
         "suggestion": answer.suggestion,
+        "repaired": answer.repaired,
         "facets": {k: [[v, n] for v, n in vals] for k, vals in answer.facets.items()},
         "results": [hit_json(h) for h in answer.hits],
     })

@@ -255,6 +255,19 @@ def number_table(text: str) -> list[tuple[list[str], str, list[str]]]:
     return rows
 
 
+def short_reference_table(text: str) -> list[tuple[list[str], str]]:
+    """(queries, the number found first) per row of the short-number table."""
+    section = text[text.index("### Số ký hiệu gõ tắt") : text.index("Cách đọc:")]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != 2 or not cells[0].startswith("`"):
+            continue
+        first = re.search(r"\d+/[^\s()]+", cells[1]).group(0)
+        rows.append((re.findall(r"`([^`]+)`", cells[0]), first))
+    return rows
+
+
 def hits(answer: dict) -> list[tuple[str, int]]:
     return [(hit["kind"], hit["id"]) for hit in answer["results"]]
 
@@ -282,6 +295,24 @@ def test_the_search_examples_find_what_the_doc_says(app, runner, tmp_path, monke
             assert numbers and numbers[0] == first, (query, numbers)
             for other in others:
                 assert other not in numbers, (query, other)
+
+    rows = short_reference_table(text)
+    assert len(rows) == 7
+    for queries, first in rows:
+        for query in queries:
+            numbers = [hit.get("number") for hit in search(query)["results"]]
+            assert numbers and numbers[0] == first, (query, numbers)
+    # Keyboard leftovers, a wrong mark, abbreviations and paraphrases.
+    leftovers = [("cair cachs hanhf chinhs", "cải cách hành chính"), ("mo65t cu73a", "một cửa")]
+    for typed, meant in leftovers:
+        answer = search(typed)
+        assert (answer["suggestion"], answer["repaired"]) == (meant, True)
+        assert hits(answer) == hits(api(meant)) != []
+    page = official.get("/search", query_string={"q": "cair cachs hanhf chinhs"})
+    assert "Có phải bạn muốn tìm: cải cách hành chính" in page_text(page)
+    assert set(hits(search("dề án"))) == set(hits(api("đề án"))) != set()
+    assert "chi-so-hai-long-sipas" in search("SIPAS")["results"][0]["url"]
+    assert "chi-so-papi" in api("người dân đánh giá chính quyền")["results"][0]["url"]
 
     # Without diacritics, old and new tone placement, quoted phrases: the same documents.
     assert search("cai cach hanh chinh")["total"] >= search("cải cách hành chính")["total"] > 0

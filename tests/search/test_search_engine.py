@@ -54,7 +54,8 @@ def test_rebuild_swaps_while_a_searcher_is_open(tmp_path):
     assert writer.rebuild(replacement) == 1
     # The open searcher is replaced, not refreshed: only the new generation answers.
     assert keys(reader.search("cải cách")) == ["lesson:9"]
-    assert reader.search("4599/QĐ-UBND").total == 0
+    # The number is gone with the old generation; the text fallback finds the new lesson's 4599.
+    assert keys(reader.search("4599/QĐ-UBND")) == ["lesson:9"]
     assert reader.status()["doc_count"] == 1
     writer.rebuild(CORPUS)
     writer.rebuild(CORPUS)
@@ -74,7 +75,7 @@ def test_a_failed_rebuild_leaves_the_live_index_alone(tmp_path):
     with pytest.raises(RuntimeError):
         index.rebuild(broken())
     assert live_dir(tmp_path / "index") == before
-    assert index.search("nửa chừng").total == 0
+    assert "lesson:9" not in keys(index.search("nửa chừng"))
     assert keys(index.search("4599/QĐ-UBND"))[0] == "document:1"
 
 

@@ -127,3 +127,43 @@ def test_long_query_is_cut_and_says_so(index):
 def test_control_characters_do_not_split_or_join_words(index):
     assert keys(index.search("hành\x00chính")) == keys(index.search("hành chính"))
     assert keys(index.search("hành\u200bchính")) == keys(index.search("hành chính"))
+
+
+ABBREVIATIONS = " ".join(
+    ["CCHC TTHC DVC TTPVHCC HĐND UBND NĐ-CP QĐ TT CĐS BNV PAPI PAR INDEX SIPAS"] * 200
+)[:10_000]
+TYPED_HOSTILE = [
+    ABBREVIATIONS,
+    "1" * 500,
+    "nghị định " + "9" * 500,
+    "qđ " + "0" * 500 + "/2025",
+    "9" * 500 + "/QĐ-UBND",
+    "1" * 60 + "/" + "2" * 60 + "/QĐ-UBND",
+    "qđ " + " ".join(str(n) for n in range(2_000)),
+    "nghị định " * 1_000,
+    "cairs " * 1_700,
+    "mo65t" * 2_000,
+    "thông tư năm 2025 " * 500,
+    "1/" * 2_500,
+    "motcua" * 1_600,
+]
+
+
+@pytest.mark.parametrize("typed", TYPED_HOSTILE, ids=range(len(TYPED_HOSTILE)))
+def test_hostile_references_abbreviations_and_leftovers_get_a_page(index, typed):
+    from cchc_learn.search import expansion
+    from cchc_learn.search.features import DEFAULT_FEATURES
+
+    results = index.search(typed)
+    assert results.total >= 0
+    assert isinstance(results.hits, list)
+    snapshot = index._open_snapshot()
+    plan, additions = expansion.prepare(snapshot, plan_query(typed), DEFAULT_FEATURES)
+    assert len(additions.alternatives) <= expansion.MAX_ALTERNATIVES
+    assert len(plan.words) <= MAX_WORDS
+
+
+def test_a_query_of_abbreviations_still_finds_what_they_stand_for(index):
+    results = index.search(ABBREVIATIONS)
+    assert results.error == TOO_LONG
+    assert results.total > 0

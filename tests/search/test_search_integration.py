@@ -296,3 +296,64 @@ def test_two_processes_writing_converge(app):
         result = indexer.get_index().search("thử nghiệm", per_page=50, visible_to={"public"})
         numbers = {h.number for h in result.hits}
     assert numbers == {f"{i}/KH-SNV" for i in [*range(100, 105), *range(200, 205)]}
+
+
+# Search as officials type it: short numbers, keyboard leftovers, hostile input.
+
+
+@pytest.mark.parametrize(
+    "typed", ["nđ 61/2018", "61/nđ-cp", "nghị định 61", "nghi dinh 61 nam 2018", "61 nghị định"]
+)
+def test_short_references_find_the_document_through_the_api(app, official, typed):
+    data = official.get("/api/v1/search", query_string={"q": typed}).get_json()
+    assert data["results"][0]["number"] == "61/2018/NĐ-CP"
+
+
+def test_a_short_reference_page_puts_the_document_named_first(app, official):
+    text = page_text(official.get("/search", query_string={"q": "qđ 4599 an giang"}))
+    assert text.index("4599/QĐ-UBND") < text.index("4599/QĐ-TTg")
+
+
+def test_a_telex_query_is_repaired_and_offered_on_the_page(app, official):
+    typed = "cair cachs hanhf chinhs"
+    text = page_text(official.get("/search", query_string={"q": typed}))
+    assert "Có phải bạn muốn tìm: cải cách hành chính" in text
+    assert "4599/QĐ-UBND" in text
+    data = official.get("/api/v1/search", query_string={"q": typed}).get_json()
+    assert (data["query"], data["suggestion"], data["repaired"]) == (
+        typed, "cải cách hành chính", True
+    )
+    assert data["results"][0]["number"] == "4599/QĐ-UBND"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        " ".join(["CCHC TTHC DVC TTPVHCC HĐND UBND NĐ-CP QĐ TT CĐS BNV PAPI SIPAS"] * 200)[:10_000],
+        "9" * 500,
+        "nghị định " + "9" * 500,
+        "qđ " + "0" * 500 + "/2025",
+        "mo65t" * 2_000,
+    ],
+    ids=["abbreviations", "digits", "type-digits", "zeros", "vni"],
+)
+def test_hostile_typed_queries_get_a_page(app, official, query):
+    response = official.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    api = official.get("/api/v1/search", query_string={"q": query})
+    assert api.status_code == 200 and api.get_json()["total"] >= 0
+
+
+def test_cli_reads_short_references_and_repairs_leftovers(app, runner):
+    sync_and_index(app)
+    result = runner.invoke(args=["search", "query", "nđ 61/2018", "--json"])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.output.strip().splitlines()[0])
+    assert line["results"][0]["number"] == "61/2018/NĐ-CP"
+    typed = "cair cachs hanhf chinhs\n" + "9" * 500 + "\n" + "CCHC " * 2_000 + "\n"
+    result = runner.invoke(args=["search", "query", "--json"], input=typed)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.output.strip().splitlines()]
+    assert lines[0]["suggestion"] == "cải cách hành chính" and lines[0]["repaired"] is True
+    assert lines[0]["results"][0]["number"] == "4599/QĐ-UBND"
+    assert len(lines) == 3 and all(x["total"] >= 0 for x in lines)
