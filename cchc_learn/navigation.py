@@ -12,13 +12,18 @@ from .access import has_any_role
 
 @dataclass(frozen=True)
 class NavEntry:
-    """One menu entry; roles None means every signed-in account, public means everyone."""
+    """One menu entry; roles None means every signed-in account, public means everyone.
+
+    in_header False keeps an entry off the header (whose row is full on office screens): it is
+    then a card of the home page only.
+    """
 
     endpoint: str
     label: str
     order: int
     roles: tuple[str, ...] | None = None
     public: bool = False
+    in_header: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,17 +48,19 @@ def _visible(entry: NavEntry) -> bool:
     return entry.roles is None or has_any_role(current_user, entry.roles)
 
 
-def nav_items() -> list[NavItem]:
-    """The entries the current user may see, in order."""
+def nav_items(everywhere: bool = False) -> list[NavItem]:
+    """The header's entries the current user may see, in order (everywhere: the home page's)."""
     entries = sorted(current_app.extensions.get("cchc_nav", []), key=lambda e: e.order)
     items = []
     for entry in entries:
-        if not _visible(entry):
+        if not _visible(entry) or not (entry.in_header or everywhere):
             continue
         url = url_for(entry.endpoint)
         active = request.endpoint == entry.endpoint or (url != "/" and request.path.startswith(url))
         items.append(NavItem(url=url, label=entry.label, active=active))
-    return items
+    # Under /qa/ and /qa/queue only the closer entry is the current one.
+    longest = max((len(item.url) for item in items if item.active), default=0)
+    return [NavItem(i.url, i.label, i.active and len(i.url) == longest) for i in items]
 
 
 def init_app(app: Flask) -> None:

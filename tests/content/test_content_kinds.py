@@ -46,10 +46,12 @@ def test_the_app_registers_documents_modules_and_quizzes_and_its_quickstart_step
     app = create_app({"SECRET_KEY": "x" * 40, "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
     with app.app_context():
-        assert [k.name for k in kinds()] == ["documents", "modules", "quizzes"]
-        # The content is loaded before the index is built from it.
+        assert [k.name for k in kinds()] == ["documents", "modules", "quizzes", "qa-templates"]
+        # The content and the demo data are loaded before the index is built from them.
         assert [name for name, _ in steps()] == [
             "Nạp nội dung từ content/",
+            "Tạo tỉnh mẫu và tài khoản mẫu",
+            "Nạp câu hỏi mẫu cho kênh hỏi đáp",
             "Xây dựng chỉ mục tìm kiếm",
         ]
 
