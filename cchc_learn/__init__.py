@@ -56,9 +56,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     org.init_app(app)
     tracking.init_app(app)
+    from . import notify, periodic, workdays
+
+    periodic.init_app(app)
+    workdays.init_app(app)
+    notify.init_app(app)
     kb.init_app(app)
     lessons.init_app(app)
     quiz.init_app(app)
+    from . import qa
+
+    qa.init_app(app)
+    from . import reports
+
+    reports.init_app(app)
     content.init_app(app)
     search.init_app(app)
     plans.init_app(app)

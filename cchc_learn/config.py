@@ -48,3 +48,19 @@ class Defaults:
     SITE_NAME = "CCHC Learn"
     ORGANISATION_NAME = "Sở Nội vụ"
     MIN_SECRET_KEY_LENGTH = 32
+    SITE_URL: str | None = None  # https://… : links in e-mails sent outside a request
+
+    # E-mail (Flask-Mailman); no MAIL_SERVER, no e-mail: notices stay in the app.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None
+    MAIL_TIMEOUT = 10
+
+    # The working-day clock (local "HH:MM", Asia/Ho_Chi_Minh).
+    WORKDAY_START = "07:30"
+    WORKDAY_END = "17:00"
+    QA_DAY_CUTOFF = "16:30"  # received later counts from the next working day

@@ -10,13 +10,18 @@ from flask_login import current_user
 
 @dataclass(frozen=True)
 class NavEntry:
-    """One menu entry; roles None means every signed-in account, public means everyone."""
+    """One menu entry; roles None means every signed-in account, public means everyone.
+
+    in_header False keeps an entry off the header (whose row is full on office screens): it is
+    then a card of the home page only.
+    """
 
     endpoint: str
     label: str
     order: int
     roles: tuple[str, ...] | None = None
     public: bool = False
+    in_header: bool = True
 
 
 @dataclass(frozen=True)
@@ -51,16 +56,18 @@ def _resolved() -> list[tuple[NavEntry, str]]:
     return resolved
 
 
-def nav_items() -> list[NavItem]:
-    """The entries the current user may see, in order."""
+def nav_items(everywhere: bool = False) -> list[NavItem]:
+    """The header's entries the current user may see, in order (everywhere: the home page's)."""
     roles = current_user.role_names if current_user.is_authenticated else None
     items = []
     for entry, url in _resolved():
-        if not _visible(entry, roles):
+        if not _visible(entry, roles) or not (entry.in_header or everywhere):
             continue
         active = request.endpoint == entry.endpoint or (url != "/" and request.path.startswith(url))
         items.append(NavItem(url=url, label=entry.label, active=active))
-    return items
+    # Under /qa/ and /qa/queue only the closer entry is the current one.
+    longest = max((len(item.url) for item in items if item.active), default=0)
+    return [NavItem(i.url, i.label, i.active and len(i.url) == longest) for i in items]
 
 
 def asset_url(filename: str) -> str:

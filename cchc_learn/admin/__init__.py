@@ -7,7 +7,7 @@ from .. import navigation
 
 def init_app(app: Flask) -> None:
     """Register the admin blueprint and its menu entry."""
-    from . import import_views, units_views, users_views, views  # noqa: F401  (routes on bp)
+    from . import import_views, units_views, users_views, views, workdays_views  # noqa: F401
     from .blueprint import bp
 
     app.register_blueprint(bp)

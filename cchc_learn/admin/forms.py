@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from ..access import ROLE_LABELS
 from ..formkit import DATE_FORMATS, CheckboxList, text_field
@@ -70,3 +70,21 @@ class MoveUnitForm(FlaskForm):
     on = DateField(
         "Từ ngày", validators=[Optional()], format=DATE_FORMATS, invalid_value_message=BAD_DATE
     )
+
+
+class WorkdayOverrideForm(FlaskForm):
+    """Make a day a working day or a day off, as an announcing document says."""
+
+    day = DateField(
+        "Ngày",
+        validators=[InputRequired("Nhập ngày.")],
+        format=DATE_FORMATS,
+        invalid_value_message=BAD_DATE,
+    )
+    working = SelectField(
+        "Điều chỉnh",
+        choices=choice_list([("0", "Ngày nghỉ"), ("1", "Ngày làm việc (làm bù)")]),
+        invalid_choice_message="Chọn ngày làm việc hoặc ngày nghỉ.",
+    )
+    reason = text_field("Lý do", 200, required="Nhập lý do.")
+    source = text_field("Văn bản thông báo", 200, required="Nhập văn bản thông báo.")

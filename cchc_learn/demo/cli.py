@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask import current_app, g
 from flask.cli import with_appcontext
 
 from .. import quickstart
 from ..database import declare_write
 from . import data
+
+
+def create_accounts() -> None:
+    """The quickstart step creating the demo province and accounts (passwords shown at the end)."""
+    g.demo_result = data.create_demo()
 
 
 @click.command("quickstart")
@@ -23,12 +28,19 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
     declare_write()
     click.echo("· Cập nhật cơ sở dữ liệu (migrations)…")
     upgrade(directory=current_app.config["MIGRATIONS_DIR"])
-    # Units first: content (a plan's audience) names them.
-    click.echo("· Tạo tỉnh mẫu và tài khoản mẫu…")
-    result = data.create_demo()
     for name, step in quickstart.steps():
         click.echo(f"· {name}…")
         step()
+    result = g.pop("demo_result", None)
+    if result is not None:
+        _print_accounts(result)
+    if no_serve:
+        return
+    click.echo(f"\nMở http://{host}:{port}/ trong trình duyệt (Ctrl+C để dừng).")
+    serve(current_app._get_current_object(), host, port)
+
+
+def _print_accounts(result: data.DemoResult) -> None:
     if result.passwords:
         click.echo("\nTài khoản mới tạo (mật khẩu chỉ in ra MỘT LẦN — hãy ghi lại):")
         for username, password in result.passwords.items():
@@ -40,10 +52,6 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
         "mật khẩu tạm thời mới (phải đổi ở lần đăng nhập tới)."
     )
     click.echo(f"Đã thêm {result.units_created} đơn vị.")
-    if no_serve:
-        return
-    click.echo(f"\nMở http://{host}:{port}/ trong trình duyệt (Ctrl+C để dừng).")
-    serve(current_app._get_current_object(), host, port)
 
 
 def serve(app, host: str, port: int) -> None:

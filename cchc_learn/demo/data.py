@@ -41,6 +41,13 @@ STAFF = [
     ("admin", "Nguyễn Thị Thanh Hương", ["admin"], "AG-SNV", "Trưởng phòng Cải cách hành chính"),
     ("giangvien", "Trần Văn Minh", ["trainer"], "AG-SNV", "Chuyên viên chính"),
     ("giaidap", "Lê Thị Ngọc Hân", ["moderator"], "AG-SNV", "Chuyên viên"),
+    (
+        "giaidap2",
+        "Võ Minh Tuấn",
+        ["moderator"],
+        "AG-TTPVHCC",
+        "Chuyên viên Trung tâm Phục vụ hành chính công",
+    ),
     ("hocvien", "Phạm Quốc Bảo", ["official"], "AG-X-MYHOA", "Công chức Văn phòng – Thống kê"),
 ]
 SURNAMES = [

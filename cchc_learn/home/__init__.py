@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from .. import navigation
+from .. import agenda, navigation
 
 
 def init_app(app: Flask) -> None:
@@ -10,5 +10,6 @@ def init_app(app: Flask) -> None:
     from . import views
 
     navigation.init_app(app)
+    agenda.init_app(app)
     app.register_blueprint(views.bp)
     navigation.register(app, navigation.NavEntry("home.index", "Trang chủ", 0, public=True))

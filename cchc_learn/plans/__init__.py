@@ -13,7 +13,7 @@ from .. import dashboard, navigation
 def init_app(app: Flask) -> None:
     """Register the models, pages, API, CLI, content kind, menu, home panels and demo step."""
     from ..content import kinds
-    from ..quickstart import register_step
+    from ..quickstart import DEMO_DATA, register_step
     from . import cli, content_kind, demo, me_views, models, progress, views  # noqa: F401
 
     app.register_blueprint(views.bp)
@@ -34,4 +34,6 @@ def init_app(app: Flask) -> None:
                         ("trainer",), 40),
     ):  # fmt: skip
         dashboard.register(app, panel)
-    register_step(app, "Lịch sử học tập mô phỏng cho học viên mẫu", demo.simulate_history)
+    register_step(
+        app, "Lịch sử học tập mô phỏng cho học viên mẫu", demo.simulate_history, order=DEMO_DATA
+    )

@@ -7,7 +7,7 @@ grading them) and `analysis`. Each keeps its pages next to its services.
 
 from flask import Flask
 
-from .. import navigation
+from .. import navigation, periodic
 
 
 def init_app(app: Flask) -> None:
@@ -25,5 +25,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprints.bp)
     app.register_blueprint(blueprints.attempts_bp)
     app.cli.add_command(cli.quiz_cli)
+    periodic.register_job(app, "quiz", cli.sweep_job)
     kinds.register(app, content.QUIZZES)
     navigation.register(app, navigation.NavEntry("quiz.index", "Kiểm tra", 30))

@@ -1,4 +1,4 @@
-"""`cchc-learn quiz import|export|sweep`."""
+"""`cchc-learn quiz import|export|sweep`, and the quiz job of `cchc-learn tick`."""
 
 from __future__ import annotations
 
@@ -65,6 +65,12 @@ def export_command(slug: str, fmt: str) -> None:
     if bank is None:
         _fail([f"không có ngân hàng câu hỏi '{slug}'"])
     click.echo(export_text(bank, fmt), nl=False)
+
+
+def sweep_job() -> str:
+    """The quiz job of `cchc-learn tick`: close and grade overdue attempts."""
+    declare_write()
+    return f"đã đóng và chấm {sweep()} lượt làm bài quá giờ"
 
 
 @quiz_cli.command("sweep")

@@ -29,6 +29,8 @@ from cchc_learn.org.models import Unit
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 EXAMPLES = DOCS / "examples"
+# Pages only moderators open (admins get 403).
+MODERATOR_PAGES = ("/qa/queue", "/qa/record", "/qa/routing", "/qa/templates")
 # The one document number the docs cite on purpose as missing from the demo knowledge base.
 MISSING_ON_PURPOSE = {"30c/NQ-CP"}
 
@@ -388,6 +390,7 @@ def test_urls_links_and_messages_in_the_docs_match_the_demo(app, runner, tmp_pat
     texts = {p.name: p.read_text(encoding="utf-8") for p in DOCS.glob("*.md")}
     admin = signed_in(app, "admin", passwords["admin"])
     trainer = signed_in(app, "giangvien", passwords["giangvien"])
+    moderator = signed_in(app, "giaidap", passwords["giaidap"])
 
     # Every page address the docs give (without a placeholder) opens for the role it is for.
     urls = set()
@@ -400,8 +403,11 @@ def test_urls_links_and_messages_in_the_docs_match_the_demo(app, runner, tmp_pat
         "/kb/4599-qd-ubnd",
         "/quizzes/kiem-tra-tong-hop",
     } <= urls
+    assert {"/qa/queue", "/reports/qa"} <= urls
     for url in sorted(urls):
         client = trainer if url.startswith(("/authoring", "/quizzes/manage")) else admin
+        if url.startswith(MODERATOR_PAGES):
+            client = moderator
         response = client.get(url)
         assert response.status_code == 200, url
 
@@ -450,6 +456,72 @@ def test_content_check_prints_the_errors_the_lessons_doc_shows(app, runner, tmp_
     shown = fenced(doc("lessons.md"), "")[1].splitlines()
     assert shown and all(line.startswith("content/modules/mot-cua-lien-thong/") for line in shown)
     assert result.output.splitlines() == shown
+
+
+# --- docs/qa.md ---------------------------------------------------------------------------
+
+
+def test_the_qa_doc_matches_the_demo(app, runner, tmp_path, monkeypatch):
+    from cchc_learn.qa import routing, similar
+    from cchc_learn.qa.models import Faq, Question
+    from cchc_learn.qa.settings import DEFAULTS
+
+    passwords = quickstart(runner, tmp_path, monkeypatch, content=True)
+    text = doc("qa.md")
+    flat = " ".join(text.split())
+    with app.app_context():
+        questions = {q.title: q for q in db.session.scalars(select(Question))}
+        faq_count = db.session.scalar(select(db.func.count()).select_from(Faq))
+        rules = {}
+        for rule in routing.rules():
+            rules.setdefault(rule.username, []).append(rule.topic)
+        official = db.session.scalar(select(User).where(User.username == "cb001"))
+        suggested = [s.title for s in similar.similar("ai là cán bộ làm công tác CCHC", official)]
+        db.session.expunge_all()
+    assert f"{len(questions)} câu hỏi" in flat and f"{faq_count} mục hỏi đáp thường gặp" in flat
+
+    # Every demo question the doc names exists, in the state the doc gives it.
+    named = [t for t in re.findall(r"“([^”]+\?)”", flat) if len(t.split()) > 5]
+    assert len(named) >= 7
+    for title in named:
+        assert title in questions, title
+    state = {title: questions[title].state for title in named}
+    moderator = signed_in(app, "giaidap", passwords["giaidap"])
+    queue = page_text(moderator.get("/qa/queue"))
+    for title in ("Xã mới sau sắp xếp tự đánh giá chỉ số CCHC năm 2025 theo số liệu của xã cũ "
+                  "nào?", "Phòng nào của Sở Nội vụ tham mưu chấm điểm chỉ số CCHC các sở, xã?"):
+        row = queue[queue.index(title):][:400]
+        assert "Quá hạn" in row, row
+    assert state["Hệ thống học tập có ứng dụng riêng trên điện thoại không?"] == "new"
+    assert state["Thủ tục đăng ký khai sinh có nằm trong danh mục tiếp nhận không phụ thuộc "
+                 "địa giới không?"] == "needs_info"
+    duplicate = questions["Nghị định 61/2018 còn hiệu lực không, Bộ phận Một cửa xã áp dụng "
+                          "văn bản nào?"]
+    assert duplicate.state == "duplicate"
+    assert "118/2025" in questions_by_id(questions)[duplicate.duplicate_of_id].title
+    assert questions["Bước tiếp nhận hồ sơ trong quy trình nội bộ thường được bao nhiêu giờ?"
+                     ].channel == "phone"
+    assert 'Ai được xem là "cán bộ làm công tác CCHC" theo Đề án 4599?' in suggested
+
+    # The routing table and the settings table say what the demo and the defaults are.
+    found = re.findall(r"^\| [^|]+ \(`(\w+)`\) \| ([^|]+) \|$", text, re.M)
+    table = {user: sorted(t.strip() for t in topics.split(",")) for user, topics in found}
+    assert table == {user: sorted(topics) for user, topics in rules.items()}
+    for name, value in DEFAULTS.items():
+        if name != "QA_TOPICS":
+            assert f"| `{name}` | `{value}` |" in text, name
+    assert ", ".join(DEFAULTS["QA_TOPICS"]) in text
+    cron = [line for line in fenced(text, "sh")[0].splitlines() if line.startswith("* * * * *")]
+    assert cron and cron[0] in (REPO / "README.md").read_text(encoding="utf-8")
+
+    # The report's download the doc shows.
+    csv_file = moderator.get("/reports/qa/download?format=csv&table=moderators")
+    assert csv_file.status_code == 200 and csv_file.get_data().startswith(b"\xef\xbb\xbf")
+    assert "Lê Thị Ngọc Hân" in csv_file.get_data().decode("utf-8-sig")
+
+
+def questions_by_id(questions: dict) -> dict:
+    return {q.id: q for q in questions.values()}
 
 
 # --- quizzes and question banks -----------------------------------------------------------

@@ -46,13 +46,17 @@ def test_the_app_registers_its_content_kinds_and_quickstart_steps(tmp_path):
     app = create_app({"SECRET_KEY": "x" * 40, "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
     with app.app_context():
-        assert [k.name for k in kinds()] == ["documents", "modules", "quizzes", "plans"]
-        # The content is loaded before the index is built from it, and before the simulated
-        # history that needs its lessons and plan.
+        assert [k.name for k in kinds()] == [
+            "documents", "modules", "quizzes", "qa-templates", "plans"
+        ]
+        # Units before content (a plan names them); content and accounts before the demo data
+        # that needs them; the index once everything it covers is written.
         assert [name for name, _ in steps()] == [
+            "Tạo tỉnh mẫu và tài khoản mẫu",
             "Nạp nội dung từ content/",
-            "Xây dựng chỉ mục tìm kiếm",
             "Lịch sử học tập mô phỏng cho học viên mẫu",
+            "Nạp câu hỏi mẫu cho kênh hỏi đáp",
+            "Xây dựng chỉ mục tìm kiếm",
         ]
 
 

@@ -108,10 +108,16 @@ class BrowserPages:
         self.problems: list[str] = []
         self._contexts = []
 
-    def open(self, viewport: dict | None = None) -> Page:
-        """A new page (in its own browser context, so its own cookies) at viewport's size."""
+    def open(self, viewport: dict | None = None, *, javascript: bool = True) -> Page:
+        """A new page (in its own browser context, so its own cookies) at viewport's size.
+
+        javascript=False: a browser with scripts turned off (the pages must work without).
+        """
         context = self.browser.new_context(
-            base_url=self.base_url, viewport=viewport or DESKTOP, locale="vi-VN"
+            base_url=self.base_url,
+            viewport=viewport or DESKTOP,
+            locale="vi-VN",
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
         self._contexts.append(context)

@@ -18,11 +18,12 @@ NARROW = [{"width": 1024, "height": 768}, {"width": 375, "height": 740}]
 
 # The demo's staff accounts (names as long as real ones), one per role.
 ACCOUNTS = {username: (full_name, roles) for username, full_name, roles, *_ in STAFF}
-EVERYONE = ["Trang chủ", "Chuyên đề", "Văn bản", "Kiểm tra", "Tìm kiếm"]
+EVERYONE = ["Trang chủ", "Chuyên đề", "Văn bản", "Hỏi đáp", "Kiểm tra", "Tìm kiếm"]
 MENUS = {
     "admin": [*EVERYONE, "Báo cáo", "Quản trị"],
     "giangvien": EVERYONE,
-    "giaidap": EVERYONE,
+    "giaidap": [*EVERYONE[:4], "Hàng đợi hỏi đáp", *EVERYONE[4:]],
+    "giaidap2": [*EVERYONE[:4], "Hàng đợi hỏi đáp", *EVERYONE[4:]],
     "hocvien": [EVERYONE[0], "Tiến độ của tôi", *EVERYONE[1:]],
 }
 # Each header control: its centre line, and whether something else covers its centre.

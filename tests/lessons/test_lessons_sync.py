@@ -154,7 +154,7 @@ def test_cli_check_and_sync_print_every_kind_and_a_summary(app, runner):
     assert result.exit_code == 0
     assert (
         "Không có lỗi: 1 văn bản, 1 chuyên đề, 3 bài học, 0 ngân hàng câu hỏi (0 câu), "
-        "0 bài kiểm tra." in result.output
+        "0 bài kiểm tra, 0 mẫu câu trả lời." in result.output
     )
     result = runner.invoke(args=["content", "sync"])
     assert result.exit_code == 0, result.output

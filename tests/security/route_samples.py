@@ -235,6 +235,57 @@ def _plan(app, world) -> str:
         return "ke-hoach-mau"
 
 
+def _qa(app, world) -> dict[str, object]:
+    """A public answered question of an account outside the walk, and an answer template."""
+    from helpers import make_user
+
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.qa import answer_templates, service
+    from cchc_learn.qa.models import AnswerTemplate, Post, Question
+
+    with app.app_context():
+        question_id = db.session.scalar(db.select(Question.id).order_by(Question.id))
+        db.session.rollback()
+    if question_id is None:
+        asker = make_user(app, "nguoi-hoi-mau")
+        moderator = world.user_ids["moderator"]
+        with app.app_context():
+            declare_write()
+            question = service.ask(asker, "Câu hỏi mẫu?", "Nội dung", ["TTHC"])
+            service.answer(question.id, moderator, "Câu trả lời mẫu.")
+            answer_templates.save(moderator, None, "Mẫu trả lời", ["TTHC"], "Nội dung mẫu")
+            declare_write(False)
+    with app.app_context():
+        return {
+            "question_id": db.session.scalar(db.select(Question.id).order_by(Question.id)),
+            "post_id": db.session.scalar(db.select(Post.id).order_by(Post.id)),
+            "template_slug": db.session.scalar(db.select(AnswerTemplate.slug)),
+        }
+
+
+def _workday_override(app, world) -> int:
+    """An announced day off (the delete route may remove it: made again when missing)."""
+    from datetime import date
+
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.workdays.models import WorkdayOverride
+
+    with app.app_context():
+        override_id = db.session.scalar(db.select(WorkdayOverride.id).order_by(WorkdayOverride.id))
+        if override_id is None:
+            declare_write()
+            override = WorkdayOverride(day=date(2027, 1, 2), working=False,
+                                       reason="Nghỉ bù mẫu", source="Thông báo mẫu")
+            db.session.add(override)
+            db.session.commit()
+            override_id = override.id
+            declare_write(False)
+        db.session.rollback()
+        return override_id
+
+
 # "parameter" or, when one route needs a different row, "endpoint:parameter".
 SAMPLES: dict[str, Sampler] = {
     # A POST-only route, refused (CSRF, role) before the batch is looked up: any token will do.
@@ -249,6 +300,10 @@ SAMPLES: dict[str, Sampler] = {
     "item_id": lambda app, world: _quiz(app, world)[2],
     "attempt_id": lambda app, world: _quiz(app, world)[3],
     "answer_id": _essay_answer,
+    "override_id": _workday_override,
+    "question_id": lambda app, world: _qa(app, world)["question_id"],
+    "post_id": lambda app, world: _qa(app, world)["post_id"],
+    "template_slug": lambda app, world: _qa(app, world)["template_slug"],
     # A POST-only route, refused (CSRF, role) before the upload is looked up: any token will do.
     "quiz.confirm_import:import_token": lambda app, world: "tep-nhap-mau",
     "quiz.import_preview:import_token": _kept_upload,
