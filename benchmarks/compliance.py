@@ -3,7 +3,7 @@
 A province of about 500 units (departments with offices, communes), N officials (5 % move to
 another unit during the plan), M access events over the plan's first eleven months; the plan
 requires a module's lessons, two documents and a quiz. The events are loaded into the schema
-of migration 0011 and migration 0012 then builds the access summary from them (timed: it is
+of migration 0012 and migration 0013 then builds the access summary from them (timed: it is
 what an existing installation runs once). The report (`plans.report.build`, every query it
 makes: units, links, materials, the aggregate over the summary) is timed against one
 recursive-CTE query over the raw events computing the same per-unit numbers, and both results
@@ -206,7 +206,7 @@ def generate(officials: int, events: int, seed: int = 4599) -> dict:
 
 
 def load(app, data: dict) -> float:
-    """Write the province, materials, plan and events at 0011, then migrate (seconds it took)."""
+    """Write the province, materials, plan and events at 0012, then migrate (seconds it took)."""
     with app.app_context():
         declare_write()
         upgrade(directory=app.config["MIGRATIONS_DIR"], revision="0012")
@@ -259,7 +259,7 @@ def load(app, data: dict) -> float:
             _load_events(data["events"])
         s.remove()
         started = time.perf_counter()
-        upgrade(directory=app.config["MIGRATIONS_DIR"])  # 0012 builds the summary
+        upgrade(directory=app.config["MIGRATIONS_DIR"])  # 0013 builds the summary
         migrate_s = time.perf_counter() - started
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -421,7 +421,7 @@ def main() -> None:
                     with psycopg.connect(admin, autocommit=True) as conn:
                         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print()
-    print("| database | load (s) | summary built by 0012 (s) | report (s) | hand-written SQL "
+    print("| database | load (s) | summary built by 0013 (s) | report (s) | hand-written SQL "
           "over events (s) | ratio | same numbers | weekly trend (s) | commune drill-down (s) "
           "| every official's gaps (s) |")
     print("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|")
