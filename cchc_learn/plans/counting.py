@@ -375,21 +375,19 @@ def state(rule: Rule, facts: OfficialFacts) -> str:
 
 
 def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
-    """(day, unit_id, roster, accessed, trained) for each of days, in one query.
+    """(kind, unit_id, first, stop, officials) for every day of days at once, in one query.
 
     Accessed and trained only grow within a plan's period, so each official's time of reaching
-    the last material (`events.reached_since`) answers for every day at once.
+    the last material (`events.reached_since`) answers for every day at once. Each membership
+    counts on a run of consecutive days — on the roster (kind 0) from the first day it is in
+    force until it ends or the account is deactivated; accessed (1) and trained (2) from the
+    first day's end they were reached by, within that run — so the query returns runs as
+    day indexes [first, stop), counted per unit, and `trend_counts` adds them up day by day.
+    One pass over the memberships, whatever the number of days.
     """
+    k = len(days)
+    ends = [day_start(day + timedelta(days=1)) for day in days]
     start = day_start(starts)
-    weeks = union_all(
-        *(
-            select(
-                literal(day, Date).label("day"),
-                literal(day_start(day + timedelta(days=1)), UTCDateTime()).label("day_end"),
-            )
-            for day in days
-        )
-    ).subquery("weeks")
     acc = events.reached_since(rule.access, events.ACCESS_ACTIONS, start).subquery("acc")
     done = events.reached_since(rule.lessons, (events.COMPLETE,), start).subquery("done")
     passes = (
@@ -403,32 +401,102 @@ def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
         .group_by(Attempt.user_id)
         .subquery("passes")
     )
-    end = weeks.c.day_end
+
+    def reached_by(since: ColumnElement) -> ColumnElement[int]:
+        # The first day whose end comes after since (k: none), i.e. how many ends are <= since.
+        return case((since.is_(None), k), else_=_count_upto(since, ends, UTCDateTime()))
+
+    official = exists().where(UserRole.user_id == User.id, UserRole.role == "official")
+    m = Membership
+    first = _count_upto(m.valid_from, days, Date(), strict=True)  # days before valid_from
+    last = case((m.valid_to.is_(None), k), else_=_count_upto(m.valid_to, days, Date()))
+    active = case(
+        (User.active.is_(True), k),
+        (User.deactivated_at.is_(None), 0),
+        else_=_count_upto(User.deactivated_at, ends, UTCDateTime()),
+    )
     accessed = (
-        and_(func.coalesce(acc.c.reached, 0) >= rule.access_count, acc.c.since < end)
+        case((func.coalesce(acc.c.reached, 0) >= rule.access_count, reached_by(acc.c.since)),
+             else_=k)
         if rule.access_count
-        else false()
-    )
+        else literal(k)
+    )  # fmt: skip
     lessons = (
-        and_(func.coalesce(done.c.reached, 0) >= rule.lesson_count, done.c.since < end)
+        case((func.coalesce(done.c.reached, 0) >= rule.lesson_count, reached_by(done.c.since)),
+             else_=k)
         if rule.lesson_count
-        else true()
-    )
+        else literal(0)
+    )  # fmt: skip
     if not rule.quiz_named:
-        quiz = true()
+        quiz = literal(0)
     elif rule.quiz_id is None:
-        quiz = false()
+        quiz = literal(k)
     else:
-        quiz = passes.c.since < end
-    trained = false() if rule.lesson_count == 0 and not rule.quiz_named else and_(lessons, quiz)
-    return (
-        select(weeks.c.day, Membership.unit_id, func.count(), _flag(accessed), _flag(trained))
-        .select_from(weeks)
-        .join(Membership, Membership.valid_from <= weeks.c.day)
-        .join(User, User.id == Membership.user_id)
+        quiz = reached_by(passes.c.since)
+    no_training = rule.lesson_count == 0 and not rule.quiz_named
+    facts = (
+        select(
+            m.unit_id.label("unit_id"),
+            first.label("first"),
+            last.label("last"),
+            active.label("active"),
+            accessed.label("accessed"),
+            literal(k).label("trained") if no_training else lessons.label("lessons"),
+            literal(0).label("quiz") if no_training else quiz.label("quiz"),
+        )
+        .join(User, User.id == m.user_id)
         .outerjoin(acc, acc.c.user_id == User.id)
         .outerjoin(done, done.c.user_id == User.id)
         .outerjoin(passes, passes.c.user_id == User.id)
-        .where(on_roster(weeks.c.day, end))
-        .group_by(weeks.c.day, Membership.unit_id)
+        .where(official)
+        .cte("facts")
     )
+    f = facts.c
+    stop = _least(f["last"], f.active)
+    trained = f.trained if no_training else _greatest(f.lessons, f.quiz)
+    runs = []
+    for kind, since in ((0, f.first), (1, _greatest(f.first, f.accessed)),
+                        (2, _greatest(f.first, trained))):  # fmt: skip
+        runs.append(
+            select(literal(kind).label("kind"), f.unit_id, since.label("first"),
+                   stop.label("stop"), func.count().label("officials"))
+            .select_from(facts)
+            .where(since < stop)
+            .group_by(f.unit_id, since, stop)
+        )  # fmt: skip
+    return union_all(*runs)
+
+
+def trend_counts(rows, days: Sequence[date]) -> dict[date, dict[int, tuple[int, int, int]]]:
+    """The runs of `trend_query` added up: (roster, accessed, trained) per day and unit."""
+    counts: dict[int, list[list[int]]] = {}
+    for kind, unit_id, first, stop, officials in rows:
+        per_day = counts.setdefault(unit_id, [[0, 0, 0] for _ in days])
+        for i in range(max(int(first), 0), min(int(stop), len(days))):
+            per_day[i][kind] += officials
+    return {
+        day: {unit_id: tuple(per_day[i]) for unit_id, per_day in counts.items()}
+        for i, day in enumerate(days)
+    }
+
+
+def _count_upto(value: ColumnElement, bounds: Sequence, type_, *, strict: bool = False):
+    """How many of the sorted bounds are <= value (< with strict), as a bisecting CASE."""
+
+    def count(lo: int, hi: int):
+        if lo == hi:
+            return literal(lo)
+        mid = (lo + hi) // 2
+        bound = literal(bounds[mid], type_)
+        below = bound < value if strict else bound <= value
+        return case((below, count(mid + 1, hi)), else_=count(lo, mid))
+
+    return count(0, len(bounds))
+
+
+def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement[int]:
+    return case((a < b, a), else_=b)
+
+
+def _greatest(a: ColumnElement, b: ColumnElement) -> ColumnElement[int]:
+    return case((a > b, a), else_=b)

@@ -139,13 +139,9 @@ def week_days(starts: date, as_of: date) -> list[date]:
 def trend(report: Report) -> list[TrendPoint]:
     """Both rates week by week, each week on its own tree and roster (one query)."""
     days = week_days(report.plan.starts, report.as_of)
-    counts: dict[date, dict[int, tuple[int, int, int]]] = {}
-    for day, unit_id, roster, accessed, trained in db.session.execute(
-        counting.trend_query(report.rule, report.plan.starts, days)
-    ):
-        if isinstance(day, str):
-            day = date.fromisoformat(day)
-        counts.setdefault(day, {})[unit_id] = (roster, accessed, trained)
+    counts = counting.trend_counts(
+        db.session.execute(counting.trend_query(report.rule, report.plan.starts, days)), days
+    )
     history = UnitHistory()
     points = []
     for day in days:

@@ -5,20 +5,47 @@ downloaded one of its files (a download, recorded against the attachment with th
 version); they *completed* a lesson when they confirmed finishing it. Every event keeps the
 version it concerned. Reports read events only through this module: `accessed` and `completed`
 for a few officials, `reached_counts`, `reached_since` and `reached_materials` as SQL for many.
+
+**The summary.** Counting a province's officials over raw events grows with the events table,
+so `record` also keeps `access_summary`: one row per official, thing (lesson, document or
+attachment, as the event names it) and Vietnamese calendar year, holding the first and last
+access (view or download) and the first and last completion of that year. It is written here
+only, by an upsert in the same transaction as the event, so it never disagrees with the events
+(`migrations/…_0012_access_summary.py` builds it from them the same way). An attachment keeps
+its own rows: the plan's materials map it to its document, as they do for events.
+
+Why a row per year, and how a window [start, end) is answered exactly: the report needs the
+first access *at or after* start, which the first access ever cannot tell (an official who
+opened a lesson last year and again this spring counts for this year's plan). For a row of a
+year Y:
+
+- last < start: nothing of that year is in the window;
+- first >= start: first is the first access at or after start in year Y (it is the first of
+  the year), so the row reached the material in the window when first < end;
+- first < start <= last: start falls inside year Y; only then are the row's events read
+  (the earliest at or after start, through the events' (official, thing) index).
+
+Years after start's all fall in the first case, so a plan that starts on 1 January — the
+yearly plans the province makes — never reads an event, and one that starts mid-year reads
+events only for the officials who came back to a material during its first year. Per-plan
+rows would need the writer to know the plans (tracking sits below them) and be rebuilt when a
+plan's dates change; per-day or per-month rows would multiply the table for nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+from functools import cache
 
-from sqlalchemy import Select, and_, case, distinct, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from ..clock import utcnow
+from ..clock import LOCAL_TZ, utcnow
 from ..database import short_write, writes_declared
 from ..extensions import db
-from .models import AccessEvent
+from .models import AccessEvent, AccessSummary
 
 LESSON, DOCUMENT, ATTACHMENT = "lesson", "document", "attachment"
 VIEW, DOWNLOAD, COMPLETE = "view", "download", "complete"
@@ -26,6 +53,12 @@ ACCESS_ACTIONS = (VIEW, DOWNLOAD)
 """The actions that count as having accessed something."""
 
 _INSERT = insert(AccessEvent.__table__)
+_SUMMARY = {
+    VIEW: ("first_at", "last_at"),
+    DOWNLOAD: ("first_at", "last_at"),
+    COMPLETE: ("completed_at", "last_completed_at"),
+}
+"""The summary's (first, last) columns an action updates."""
 
 
 @dataclass(frozen=True)
@@ -76,28 +109,70 @@ def lesson_completion(lesson_id: int, version: int) -> Access:
 
 
 def record(user_id: int, access: Access, *, at: datetime | None = None) -> None:
-    """Record one access event.
+    """Record one access event, and fold it into the official's summary row.
 
     In a unit of work that writes (a completion), the event joins it and is committed with the
     rest by its owner, all or nothing. In one that only reads (a page about to be sent), the
     event is committed before this returns, in a short writing transaction of its own: on
     SQLite no write lock is held while the page renders, and a failed write raises (the user
-    gets an error page instead of a page whose view went unrecorded).
+    gets an error page instead of a page whose view went unrecorded). Either way the summary
+    row changes in the same transaction as the event (one upsert more).
     """
+    when = at or utcnow()
     values = {
         "user_id": user_id,
         "object_type": access.ref.type,
         "object_id": access.ref.id,
         "version": access.version,
         "action": access.action,
-        "at": at or utcnow(),
+        "at": when,
+    }
+    first, last = _SUMMARY[access.action]
+    summary = {
+        "user_id": user_id,
+        "object_type": access.ref.type,
+        "object_id": access.ref.id,
+        "year": summary_year(when),
+        first: when,
+        last: when,
     }
     if writes_declared():
         db.session.add(AccessEvent(**values))
+        connection = db.session.connection()
+        connection.execute(_summary_upsert(connection.dialect.name, first, last), summary)
         return
     with short_write():
-        # One plain INSERT: a page view has no object to track, flush or expire afterwards.
-        db.session.connection().execute(_INSERT, values)
+        # One plain INSERT and one upsert: a page view has no object to track, flush or
+        # expire afterwards.
+        connection = db.session.connection()
+        connection.execute(_INSERT, values)
+        connection.execute(_summary_upsert(connection.dialect.name, first, last), summary)
+
+
+def summary_year(at: datetime) -> int:
+    """The Vietnamese calendar year an event falls in: its summary row's year."""
+    return at.astimezone(LOCAL_TZ).year
+
+
+@cache
+def _summary_upsert(dialect: str, first: str, last: str):
+    """INSERT … ON CONFLICT DO UPDATE keeping the earliest first and the latest last time.
+
+    Both databases take it (SQLite ≥ 3.24); on PostgreSQL two transactions upserting the same
+    row wait for each other instead of failing.
+    """
+    table = AccessSummary.__table__
+    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    new, old = stmt.excluded, table.c
+    return stmt.on_conflict_do_update(
+        index_elements=[old.user_id, old.object_type, old.object_id, old.year],
+        set_={
+            first: case((or_(old[first].is_(None), new[first] < old[first]), new[first]),
+                        else_=old[first]),
+            last: case((or_(old[last].is_(None), new[last] > old[last]), new[last]),
+                       else_=old[last]),
+        },
+    )  # fmt: skip
 
 
 def accessed(
@@ -159,49 +234,86 @@ def _reached(
 #
 # A report asks, per official, how many of a set of materials they reached in a period. A
 # material is one or more refs (a document is reached by viewing it or downloading one of its
-# files), numbered by the caller; these build the subqueries, so a report stays one query
-# whatever the number of officials.
+# files), numbered by the caller; these build the subqueries over the summary (see the module's
+# docstring), so a report stays one query whatever the number of officials or events.
 
 Materials = Mapping[Ref, int]
 """Each ref that reaches a material, mapped to the material's number."""
+
+_KINDS = {
+    ACCESS_ACTIONS: ("first_at", "last_at"),
+    (COMPLETE,): ("completed_at", "last_completed_at"),
+}
 
 
 def _material_of(materials: Materials):
     groups: dict[tuple[str, int], list[int]] = {}
     for ref, number in materials.items():
         groups.setdefault((ref.type, number), []).append(ref.id)
-    e = AccessEvent
+    s = AccessSummary
     return case(
         *(
-            (and_(e.object_type == kind, e.object_id.in_(sorted(ids))), number)
+            (and_(s.object_type == kind, s.object_id.in_(sorted(ids))), number)
             for (kind, number), ids in sorted(groups.items())
         ),
         else_=None,
     )
 
 
-def _reaching(materials: Materials, actions: tuple[str, ...]):
-    e = AccessEvent
+def _of(materials: Materials) -> ColumnElement[bool]:
+    s = AccessSummary
     by_type: dict[str, set[int]] = {}
     for ref in materials:
         by_type.setdefault(ref.type, set()).add(ref.id)
-    return and_(
-        e.action.in_(actions),
-        or_(*(and_(e.object_type == t, e.object_id.in_(sorted(ids)))
-              for t, ids in sorted(by_type.items()))),
+    return or_(*(and_(s.object_type == t, s.object_id.in_(sorted(ids)))
+                 for t, ids in sorted(by_type.items())))  # fmt: skip
+
+
+def _since(actions: tuple[str, ...], start: datetime):
+    """(rows with a time at or after start, that time's earliest) for a summary row.
+
+    The earliest is the row's first when that is at or after start; otherwise start falls in
+    the row's year and the events of its official and thing say it.
+    """
+    try:
+        first_name, last_name = _KINDS[tuple(actions)]
+    except KeyError:
+        raise ValueError(f"no summary of the actions {actions!r}") from None
+    s, e = AccessSummary, AccessEvent
+    first, last = getattr(s, first_name), getattr(s, last_name)
+    if _starts_a_year(start):
+        # No row has first < start <= last: the query reads no event (and PostgreSQL does not
+        # plan a subquery for every row, which would cost more to compile than to run).
+        return last >= start, first, first
+    later = (
+        select(func.min(e.at))
+        .where(e.user_id == s.user_id, e.object_type == s.object_type,
+               e.object_id == s.object_id, e.action.in_(actions), e.at >= start)
+        .scalar_subquery()
     )  # fmt: skip
+    return last >= start, first, case((first >= start, first), else_=later)
+
+
+def _starts_a_year(moment: datetime) -> bool:
+    local = moment.astimezone(LOCAL_TZ)
+    return (local.month, local.day, local.time()) == (1, 1, time())
+
+
+def _within(materials: Materials, actions: tuple[str, ...], start: datetime, end: datetime):
+    has, first, earliest = _since(actions, start)
+    return and_(_of(materials), has, first < end, earliest < end)
 
 
 def reached_counts(
     materials: Materials, actions: tuple[str, ...], start: datetime, end: datetime
 ) -> Select:
     """(user_id, reached): how many of the materials each official reached in [start, end)."""
-    e = AccessEvent
+    s = AccessSummary
     return (
-        select(e.user_id.label("user_id"),
+        select(s.user_id.label("user_id"),
                func.count(distinct(_material_of(materials))).label("reached"))
-        .where(_reaching(materials, actions), e.at >= start, e.at < end)
-        .group_by(e.user_id)
+        .where(_within(materials, actions, start, end))
+        .group_by(s.user_id)
     )  # fmt: skip
 
 
@@ -211,12 +323,13 @@ def reached_since(materials: Materials, actions: tuple[str, ...], start: datetim
     An official reached all n materials by a time t exactly when reached = n and since < t, so
     one query answers for every date of a trend.
     """
-    e = AccessEvent
+    s = AccessSummary
+    has, _, earliest = _since(actions, start)
     material = _material_of(materials).label("material")
     first = (
-        select(e.user_id.label("user_id"), material, func.min(e.at).label("first_at"))
-        .where(_reaching(materials, actions), e.at >= start)
-        .group_by(e.user_id, material)
+        select(s.user_id.label("user_id"), material, func.min(earliest).label("first_at"))
+        .where(_of(materials), has)
+        .group_by(s.user_id, material)
         .subquery()
     )
     return select(
@@ -234,13 +347,24 @@ def reached_materials(
     user_ids: Select,
 ) -> Select:
     """(user_id, material): which materials each of user_ids reached in [start, end)."""
-    e = AccessEvent
+    s = AccessSummary
     material = _material_of(materials).label("material")
     return (
-        select(e.user_id, material)
-        .where(_reaching(materials, actions), e.at >= start, e.at < end,
-               e.user_id.in_(user_ids))
-        .group_by(e.user_id, material)
+        select(s.user_id, material)
+        .where(_within(materials, actions, start, end), s.user_id.in_(user_ids))
+        .group_by(s.user_id, material)
+    )  # fmt: skip
+
+
+def _reaching(materials: Materials, actions: tuple[str, ...]):
+    e = AccessEvent
+    by_type: dict[str, set[int]] = {}
+    for ref in materials:
+        by_type.setdefault(ref.type, set()).add(ref.id)
+    return and_(
+        e.action.in_(actions),
+        or_(*(and_(e.object_type == t, e.object_id.in_(sorted(ids)))
+              for t, ids in sorted(by_type.items()))),
     )  # fmt: skip
 
 

@@ -34,3 +34,28 @@ class AccessEvent(db.Model):
     action: Mapped[str] = mapped_column(String(20), default="view")
     version: Mapped[int | None] = mapped_column()
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccessSummary(db.Model):
+    """Per official, thing and Vietnamese calendar year: first and last access and completion.
+
+    Kept by `events.record` only, in the transaction that writes the event (see events.py for
+    why a row covers one year and how a report's window is answered exactly from it).
+    """
+
+    __tablename__ = "access_summary"
+    __table_args__ = (
+        # Reports read the rows of a plan's materials for every official.
+        Index("ix_access_summary_object_user", "object_type", "object_id", "user_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    object_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    object_id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    first_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first view or download
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first completion
+    last_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

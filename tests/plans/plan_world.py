@@ -67,11 +67,14 @@ def make_materials(app, *, lessons: int = 2) -> dict[str, int]:
 
 
 def make_plan(app, *, year: int = 2026, units: str = "TINH", levels: str = "",
-              quiz: bool = True, slug: str = "ke-hoach-thu") -> None:  # fmt: skip
-    """Write a plan through the browser service (as the first admin)."""
+              quiz: bool = True, slug: str = "ke-hoach-thu",
+              starts: date | None = None) -> None:  # fmt: skip
+    """Write a plan through the browser service (as the first admin); from 1 January or starts."""
     text = PLAN_TEXT.format(
         year=year, units=units, levels=levels, quiz="quiz: kt\n" if quiz else ""
     )
+    if starts is not None:
+        text = text.replace(f"starts: {year}-01-01", f"starts: {starts.isoformat()}")
     with app.app_context():
         declare_write()
         actor = db.session.scalar(select(User).order_by(User.id))

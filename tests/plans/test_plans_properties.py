@@ -1,9 +1,11 @@
 """Every report row equals a plain Python count of the same definitions, for random histories.
 
 Random unit trees (units that move and close), officials with dated memberships (who move),
-deactivations, first sign-ins, views, downloads, completions and quiz attempts; random as-of
-dates. Each example writes its own units, materials and plan (codes prefixed by the example's
-number), so examples share the database without seeing each other.
+deactivations, first sign-ins, views, downloads, completions and quiz attempts (some before the
+plan starts, the year before or earlier in its first year); plans starting on 1 January or
+mid-year; random as-of dates; the weekly trend against the reports of its days. Each example
+writes its own units, materials and plan (codes prefixed by the example's number), so examples
+share the database without seeing each other.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from cchc_learn.extensions import db
 from cchc_learn.kb.models import Attachment, Document
 from cchc_learn.lessons.models import Lesson, Module
 from cchc_learn.org.models import Membership, Unit, UnitLink
+from cchc_learn.plans.details import trend
 from cchc_learn.plans.models import Plan
 from cchc_learn.plans.report import compliance
 from cchc_learn.quiz.models import Attempt, Quiz
 from cchc_learn.textnorm import number_key
-from cchc_learn.tracking.models import AccessEvent
+from cchc_learn.tracking import events
 
 FOUNDED = date(2025, 7, 1)
 STARTS = date(2026, 1, 1)
@@ -63,6 +66,7 @@ class History:
     audience: list[int] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
     quiz: bool = True
+    starts: date = STARTS
     as_of: list[date] = field(default_factory=list)
 
 
@@ -99,6 +103,16 @@ def histories(draw) -> History:
             ]
         h.officials.append(person)
     people = st.integers(0, len(h.officials) - 1)
+    # A yearly plan (1 January), or one starting mid-year: accesses earlier in its first year
+    # then do not count, those after its start do (the summary keeps one row per year).
+    h.starts = draw(st.sampled_from([STARTS]) | st.integers(1, 120).map(
+        lambda n: STARTS + timedelta(days=n)))  # fmt: skip
+
+    def near_start(low: int, high: int):
+        day = st.integers(low, high).map(lambda n: min(LAST, h.starts + timedelta(days=n)))
+        return st.tuples(day, st.sampled_from([0, 23]) | st.integers(0, 23)).map(
+            lambda t: local(*t))  # fmt: skip
+
     what = st.sampled_from([
         ("view", "l0"), ("view", "l1"), ("view", "doc"), ("download", "file"),
         ("complete", "l0"), ("complete", "l1"),
@@ -107,6 +121,19 @@ def histories(draw) -> History:
         st.lists(st.tuples(people, what, moments), max_size=40)
     ):
         h.events.append((who, action, material, when))
+    # Someone who does everything soon after the start, and some of it before as well.
+    if draw(st.integers(0, 3)) > 0:
+        who = draw(people)
+        for action, material in [("view", "l0"), ("view", "l1"), ("view", "doc"),
+                                 ("download", "file"), ("complete", "l0"), ("complete", "l1")]:
+            times = [draw(near_start(0, 30))] + draw(st.lists(near_start(-45, -1), max_size=1))
+            for when in times:
+                h.events.append((who, action, material, when))
+    # Coming back to something done earlier.
+    if h.events:
+        for k, when in draw(st.lists(st.tuples(st.integers(0, len(h.events) - 1), moments),
+                                     max_size=6)):  # fmt: skip
+            h.events.append((*h.events[k][:3], when))
     h.attempts = draw(st.lists(st.tuples(people, st.booleans(), moments), max_size=6))
     h.audience = sorted(set(draw(st.lists(st.integers(0, n_units - 1), min_size=1, max_size=2))))
     h.levels = draw(st.sampled_from([[], ["commune"], ["commune", "office"]]))
@@ -121,8 +148,8 @@ def histories(draw) -> History:
         | {frm for u in h.units for _, frm, _ in u["links"]}
     )
     happened = [d - timedelta(days=back) for d in happened for back in (0, 1)]
-    happened = sorted({d for d in happened if STARTS <= d <= LAST})
-    any_day = st.integers(0, (LAST - STARTS).days).map(lambda n: STARTS + timedelta(days=n))
+    happened = sorted({d for d in happened if h.starts <= d <= LAST})
+    any_day = st.integers(0, (LAST - h.starts).days).map(lambda n: h.starts + timedelta(days=n))
     chosen = st.sampled_from(happened) | any_day if happened else any_day
     h.as_of = draw(st.lists(chosen, min_size=1, max_size=3))
     return h
@@ -177,16 +204,16 @@ def write(h: History, n: int) -> dict:
     db.session.flush()
     ids = {"l0": ("lesson", module.lessons[0].id), "l1": ("lesson", module.lessons[1].id),
            "doc": ("document", doc.id), "file": ("attachment", doc.attachments[0].id)}
-    for who, action, material, when in h.events:
+    for who, action, material, when in h.events:  # through the one writer: events and summary
         kind, object_id = ids[material]
-        db.session.add(AccessEvent(user_id=users[who].id, object_type=kind, object_id=object_id,
-                                   action=action, version=1, at=when))  # fmt: skip
+        access = events.Access(events.Ref(kind, object_id), 1, action)
+        events.record(users[who].id, access, at=when)
     for k, (who, passed, when) in enumerate(h.attempts):
         db.session.add(Attempt(quiz_id=quiz.id, user_id=users[who].id, number=k + 1, seed=1,
                                status="submitted", started_at=when, submitted_at=when,
                                score=1.0, max_score=1.0, passed=passed))  # fmt: skip
     slug = f"e{n}-ke-hoach"
-    db.session.add(Plan(slug=slug, title="P", starts=STARTS, ends=date(2026, 12, 31),
+    db.session.add(Plan(slug=slug, title="P", starts=h.starts, ends=date(2026, 12, 31),
                         audience_units=[code[i] for i in h.audience], audience_levels=h.levels,
                         required_modules=[module.slug], required_lessons=[],
                         required_documents=[number], quiz_slug=quiz.slug if h.quiz else None,
@@ -197,7 +224,7 @@ def write(h: History, n: int) -> dict:
 
 def expected(h: History, codes: list[str], as_of: date) -> dict[str, tuple[int, int, int, int]]:
     """The definitions of plans/counting.py, counted by hand."""
-    start, end = day_start(STARTS), day_start(as_of + timedelta(days=1))
+    start, end = day_start(h.starts), day_start(as_of + timedelta(days=1))
 
     def alive(i: int) -> bool:
         to = h.units[i]["valid_to"]
@@ -269,4 +296,10 @@ def test_every_row_matches_a_plain_count(app, fixed_now, h):
             for row in report.as_json()["units"]:
                 for key in ("accessed_pct", "trained_pct"):
                     assert row[key] is None or 0 <= row[key] <= 100
+        # The trend (one query for every week) says what the report of each of its days says.
+        report = compliance(written["slug"], h.as_of[0])
+        for point in trend(report):
+            total = compliance(written["slug"], point.day).total
+            assert (point.roster, point.accessed, point.trained) == (
+                total.roster, total.accessed, total.trained), point.day  # fmt: skip
         db.session.remove()

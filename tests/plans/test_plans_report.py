@@ -6,7 +6,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 from helpers import make_unit, make_user
-from plan_world import at, complete_all, make_materials, make_plan, pass_quiz, sign_in_at, view_all
+from plan_world import (
+    at,
+    complete_all,
+    make_materials,
+    make_plan,
+    pass_quiz,
+    record,
+    sign_in_at,
+    view_all,
+)
 from sqlalchemy import event
 
 from cchc_learn.clock import set_clock
@@ -14,6 +23,7 @@ from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
 from cchc_learn.org import service as org_service
 from cchc_learn.plans.report import ReportError, compliance
+from cchc_learn.tracking import events
 
 TODAY = datetime(2026, 6, 30, 5, 0, tzinfo=UTC)
 
@@ -253,3 +263,38 @@ def test_deactivating_through_the_service_keeps_the_date(app):
         auth_service.set_active(user, True)
         db.session.commit()
         assert user.deactivated_at is None
+
+
+def test_a_plan_starting_mid_year_counts_what_was_opened_again_after_its_start(app):
+    """The summary keeps a row per year: an earlier access that year must not hide a later one."""
+    province(app)
+    again = make_user(app, "cb-lai", unit="XA1")  # before the start, and again after it
+    before = make_user(app, "cb-truoc", unit="XA1")  # only before the start
+    ids = make_materials(app)
+    make_plan(app, starts=date(2026, 4, 1))
+    for user in (again, before):
+        view_all(app, user, ids, at(date(2026, 2, 1)))
+        complete_all(app, user, ids, at(date(2026, 2, 2)))
+        pass_quiz(app, user, ids["quiz"], at(date(2026, 4, 20)))
+    view_all(app, again, ids, at(date(2026, 4, 1), 0))  # the plan's first minute
+    for lesson in ("l1", "l2"):  # confirmed again (the completion row stays the first one)
+        record(app, again, events.lesson_completion(ids[lesson], 1), at(date(2026, 5, 10)))
+
+    def counts(as_of: str) -> tuple[int, int, int]:
+        row = rows(app, as_of)["TINH"]
+        return row["roster"], row["accessed"], row["trained"]
+
+    assert counts("2026-04-01") == (2, 1, 0)
+    assert counts("2026-05-09") == (2, 1, 0)  # completed before the start only
+    assert counts("2026-05-10") == (2, 1, 1)
+    with app.app_context():
+        from cchc_learn.plans.details import official_rows, trend
+
+        report = compliance("ke-hoach-thu", "2026-06-01")
+        people = {row.username: row for row in official_rows(report)[0]}
+        assert people["cb-lai"].state == "trained" and people["cb-lai"].missing == []
+        assert people["cb-truoc"].state == "in_progress"  # the quiz, passed after the start
+        assert {m.what for m in people["cb-truoc"].missing} == {"open", "complete"}
+        points = {p.day: (p.roster, p.accessed, p.trained) for p in trend(report)}
+    assert points[date(2026, 4, 7)] == (2, 1, 0)
+    assert points[date(2026, 5, 12)] == (2, 1, 1)

@@ -359,4 +359,5 @@ SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {
 # Tables a GET request may write by design (for example access events), with the reason.
 GET_MAY_WRITE: dict[str, str] = {
     "access_event": "views and downloads of documents and lessons are recorded by design",
+    "access_summary": "kept with each access event, in the same transaction, by the same writer",
 }
