@@ -12,7 +12,7 @@ from cchc_learn.search.schema import PAIRS_FIELD, WORD_FIELDS
 from cchc_learn.search.snapshot import IndexSnapshot
 
 if TYPE_CHECKING:
-    from cchc_learn.search.scoring import Weights
+    from cchc_learn.search.weights import Weights
 
 
 def reference_weight(

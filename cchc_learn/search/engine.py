@@ -36,9 +36,10 @@ from cchc_learn.search.highlight import make_snippet
 from cchc_learn.search.query import MAX_QUERY_CHARS, MAX_WORDS, QueryPlan, plan_query
 from cchc_learn.search.results import SearchHit, SearchResults
 from cchc_learn.search.schema import build_schema
-from cchc_learn.search.scoring import DEFAULT_WEIGHTS, Weights, rank
+from cchc_learn.search.scoring import rank
 from cchc_learn.search.snapshot import IndexSnapshot
 from cchc_learn.search.suggest import suggest
+from cchc_learn.search.weights import DEFAULT_WEIGHTS, Weights
 
 __all__ = [
     "IndexBusy",

@@ -11,7 +11,7 @@ from cchc_learn.search.schema import NUMBER_FIELD, PAIRS_FIELD, WORD_FIELDS
 from cchc_learn.search.snapshot import IndexSnapshot, Postings
 
 if TYPE_CHECKING:
-    from cchc_learn.search.scoring import Weights
+    from cchc_learn.search.weights import Weights
 
 
 class Accumulator:
