@@ -76,6 +76,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     admin.init_app(app)
     home.init_app(app)
     demo.init_app(app)
+    from . import xapi
+
+    xapi.init_app(app)
     return app
 
 

@@ -60,6 +60,13 @@ class Defaults:
     MAIL_DEFAULT_SENDER: str | None = None
     MAIL_TIMEOUT = 10
 
+    # xAPI: statements sent by `cchc-learn tick` to a learning record store (docs/xapi.md).
+    XAPI_ENDPOINT: str | None = None  # https://lrs…/xapi ; none: nothing is sent
+    XAPI_USERNAME: str | None = None  # HTTP Basic credentials of the store
+    XAPI_PASSWORD: str | None = None
+    XAPI_ACTOR_KEY: str | None = None  # key of the actors' pseudonyms; default: from SECRET_KEY
+    XAPI_TIMEOUT = 20  # seconds per request to the store
+
     # The working-day clock (local "HH:MM", Asia/Ho_Chi_Minh).
     WORKDAY_START = "07:30"
     WORKDAY_END = "17:00"
