@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, defer
 
 from ..clock import utcnow
 from ..extensions import db
+from ..search.kept import kept
 from ..tracking import events
 from .models import Lesson, LessonCompletion, Module, ModuleAsset
 
@@ -169,6 +170,34 @@ def module_lessons(slug: str, user_id: int, *, drafts: bool = False) -> list[Les
     params = {"user_id": user_id, "slug": slug[:80]}
     return [LessonRow(lesson, at) for lesson, at in db.session.execute(
         _LESSONS_OF_MODULE[drafts], params)]  # fmt: skip
+
+
+_COMPLETED = select(LessonCompletion.lesson_id, LessonCompletion.completed_at).where(
+    LessonCompletion.user_id == bindparam("user_id"),
+    LessonCompletion.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
+)
+
+
+def _kept_lessons(slug: str, drafts: bool) -> list[Lesson]:
+    rows = module_lessons(slug, 0, drafts=drafts)
+    lessons = [row.lesson for row in rows]
+    # Kept beyond this request: they must not be refreshed or expired by this session.
+    for obj in {*lessons, *(lesson.module for lesson in lessons)}:
+        db.session.expunge(obj)
+    return lessons
+
+
+def lesson_page_rows(slug: str, user_id: int, *, drafts: bool = False) -> list[LessonRow]:
+    """module_lessons for a lesson page: the lessons kept per worker until the change log moves
+    (`search.kept`: every save of a module or lesson logs a change), the official's
+    completions read fresh."""
+    key = (slug[:80], drafts)
+    lessons = kept("module_lessons").get(key, lambda: _kept_lessons(*key))
+    if not lessons:
+        return []
+    params = {"user_id": user_id, "lesson_ids": [lesson.id for lesson in lessons]}
+    done = dict(db.session.connection().execute(_COMPLETED, params).all())
+    return [LessonRow(lesson, done.get(lesson.id)) for lesson in lessons]
 
 
 def progress_of(rows: list[LessonRow]) -> ModuleProgress | None:

@@ -51,7 +51,7 @@ def module_page(module: str):
 @signed_in
 def lesson_page(module: str, lesson: str):
     drafts = _drafts()
-    rows = service.module_lessons(module, current_user.id, drafts=drafts)
+    rows = service.lesson_page_rows(module, current_user.id, drafts=drafts)
     index = next((i for i, row in enumerate(rows) if row.lesson.slug == lesson), None)
     if index is None:
         abort(404)

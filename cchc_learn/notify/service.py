@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 from flask import current_app, has_request_context, request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..clock import utcnow
 from ..database import transactional
@@ -97,12 +97,17 @@ def _absolute(path: str) -> str:
     return base.rstrip("/") + path if base else path
 
 
+# Built once and run as a plain statement: the header runs it on every signed-in page.
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(user_id: int) -> int:
     """How many of a user's notices are unread (one indexed COUNT)."""
-    query = select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
+    return db.session.connection().execute(_UNREAD, {"user_id": user_id}).scalar() or 0
 
 
 def list_for(user_id: int, page: int = 1) -> Pagination:
