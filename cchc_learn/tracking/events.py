@@ -9,9 +9,10 @@ for a few officials, `reached_counts`, `reached_since` and `reached_materials` a
 **The summary.** Counting a province's officials over raw events grows with the events table,
 so `record` also keeps `access_summary`: one row per official, thing (lesson, document or
 attachment, as the event names it) and Vietnamese calendar year, holding the first and last
-access (view or download) and the first and last completion of that year. It is written here
-only, by an upsert in the same transaction as the event, so it never disagrees with the events
-(`migrations/…_0012_access_summary.py` builds it from them the same way). An attachment keeps
+access (view or download) and the first and last completion of that year. The database keeps
+it: a trigger on access_event (`migrations/…_0015_access_summary_trigger.py`) folds each event in,
+in the event's own transaction, so it never disagrees with the events
+(`migrations/…_0013_access_summary.py` built it from them the same way). An attachment keeps
 its own rows: the plan's materials map it to its document, as they do for events.
 
 Why a row per year, and how a window [start, end) is answered exactly: the report needs the
@@ -37,10 +38,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
-from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import LOCAL_TZ, utcnow
 from ..database import short_write, writes_declared
@@ -53,12 +52,6 @@ ACCESS_ACTIONS = (VIEW, DOWNLOAD)
 """The actions that count as having accessed something."""
 
 _INSERT = insert(AccessEvent.__table__)
-_SUMMARY = {
-    VIEW: ("first_at", "last_at"),
-    DOWNLOAD: ("first_at", "last_at"),
-    COMPLETE: ("completed_at", "last_completed_at"),
-}
-"""The summary's (first, last) columns an action updates."""
 
 
 @dataclass(frozen=True)
@@ -109,70 +102,30 @@ def lesson_completion(lesson_id: int, version: int) -> Access:
 
 
 def record(user_id: int, access: Access, *, at: datetime | None = None) -> None:
-    """Record one access event, and fold it into the official's summary row.
+    """Record one access event; the database folds it into the official's summary row.
 
     In a unit of work that writes (a completion), the event joins it and is committed with the
     rest by its owner, all or nothing. In one that only reads (a page about to be sent), the
     event is committed before this returns, in a short writing transaction of its own: on
     SQLite no write lock is held while the page renders, and a failed write raises (the user
     gets an error page instead of a page whose view went unrecorded). Either way the summary
-    row changes in the same transaction as the event (one upsert more).
+    row changes in the same transaction as the event: a trigger on access_event does it
+    (migration 0015), so a view holds SQLite's write lock for one statement.
     """
-    when = at or utcnow()
     values = {
         "user_id": user_id,
         "object_type": access.ref.type,
         "object_id": access.ref.id,
         "version": access.version,
         "action": access.action,
-        "at": when,
-    }
-    first, last = _SUMMARY[access.action]
-    summary = {
-        "user_id": user_id,
-        "object_type": access.ref.type,
-        "object_id": access.ref.id,
-        "year": summary_year(when),
-        first: when,
-        last: when,
+        "at": at or utcnow(),
     }
     if writes_declared():
         db.session.add(AccessEvent(**values))
-        connection = db.session.connection()
-        connection.execute(_summary_upsert(connection.dialect.name, first, last), summary)
         return
     with short_write():
-        # One plain INSERT and one upsert: a page view has no object to track, flush or
-        # expire afterwards.
-        connection = db.session.connection()
-        connection.execute(_INSERT, values)
-        connection.execute(_summary_upsert(connection.dialect.name, first, last), summary)
-
-
-def summary_year(at: datetime) -> int:
-    """The Vietnamese calendar year an event falls in: its summary row's year."""
-    return at.astimezone(LOCAL_TZ).year
-
-
-@cache
-def _summary_upsert(dialect: str, first: str, last: str):
-    """INSERT … ON CONFLICT DO UPDATE keeping the earliest first and the latest last time.
-
-    Both databases take it (SQLite ≥ 3.24); on PostgreSQL two transactions upserting the same
-    row wait for each other instead of failing.
-    """
-    table = AccessSummary.__table__
-    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-    new, old = stmt.excluded, table.c
-    return stmt.on_conflict_do_update(
-        index_elements=[old.user_id, old.object_type, old.object_id, old.year],
-        set_={
-            first: case((or_(old[first].is_(None), new[first] < old[first]), new[first]),
-                        else_=old[first]),
-            last: case((or_(old[last].is_(None), new[last] > old[last]), new[last]),
-                       else_=old[last]),
-        },
-    )  # fmt: skip
+        # One plain INSERT: a page view has no object to track, flush or expire afterwards.
+        db.session.connection().execute(_INSERT, values)
 
 
 def accessed(

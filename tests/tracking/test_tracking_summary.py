@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_migrate import downgrade, upgrade
 from helpers import make_user
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 
 from cchc_learn.clock import LOCAL_TZ
 from cchc_learn.database import declare_write
@@ -132,3 +132,17 @@ def test_the_migration_fills_in_the_rows_the_writer_keeps(app):
             db.engine.dispose()
         declare_write(False)
     assert summary(app) == written == recount(app)
+
+
+def test_events_written_without_the_writer_are_folded_in_by_the_database(app):
+    # An import of past events, or any other INSERT, keeps the summary too (the trigger).
+    a, _ = a_mix(app)
+    with app.app_context():
+        db.session.execute(insert(AccessEvent).values(
+            user_id=a, object_type="lesson", object_id=3, version=1, action="complete",
+            at=NEW_YEAR + DAY))  # fmt: skip
+        db.session.execute(insert(AccessEvent).values(
+            user_id=a, object_type="lesson", object_id=3, version=1, action="view",
+            at=NEW_YEAR - 2 * DAY))  # fmt: skip
+        db.session.commit()
+    assert summary(app) == recount(app)
