@@ -9,6 +9,9 @@ summary upserted from Python that was two statements under the lock. A trigger o
 access_event makes it one: the event's INSERT also folds it into access_summary (the earliest
 first, the latest last time of its Vietnamese calendar year), in the same transaction, for
 every writer of events.
+
+On SQLite a batch migration that rebuilds access_event drops its triggers: such a migration
+must create this one again (tests/tracking/test_tracking_summary.py fails without it).
 """
 from alembic import op
 
