@@ -10,12 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..clock import utcnow
 from ..coltypes import UTCDateTime
+from ..content.sourced import FileSourced
 from ..extensions import db
 from ..org.models import Unit
 from ..revision_fields import RevisionFields
 
 
-class Plan(db.Model):
+class Plan(FileSourced, db.Model):
     """A training plan: an audience, required materials, a period and two targets."""
 
     __tablename__ = "plan"
@@ -37,17 +38,6 @@ class Plan(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     source_text: Mapped[str] = mapped_column(Text, default="")
     """The whole plan as written (front matter and body): what the browser editor shows."""
-    source_path: Mapped[str | None] = mapped_column(String(300))  # set when file-sourced
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    version: Mapped[int] = mapped_column(default=1)
-    archived: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def from_file(self) -> bool:
-        """Whether the plan is maintained as a file under content/plans/."""
-        return self.source_path is not None
 
 
 class PlanRevision(RevisionFields, db.Model):
