@@ -7,6 +7,7 @@ import io
 import json
 
 from ..org.models import LEVELS
+from ..sheets import XLSX_TYPE, plain
 from ..timefmt import vn_date
 from .counting import DEFINITIONS
 from .report import Report, UnitRow
@@ -14,7 +15,7 @@ from .report import Report, UnitRow
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_TYPE,
     "json": "application/json",
 }
 ISSUER = "SỞ NỘI VỤ"
@@ -33,14 +34,6 @@ HEADERS = [
     "Chưa đăng nhập (người)",
 ]
 WIDTHS = [16, 40, 22, 18, 12, 12, 12, 12, 14, 12, 12, 12]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutral(value: object) -> object:
-    """A text cell a spreadsheet would read as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _met(value: bool | None) -> str:
@@ -88,7 +81,7 @@ def to_csv(report: Report) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     for row in report.rows:
-        writer.writerow(["" if v is None else neutral(v) for v in _cells(row)])
+        writer.writerow(["" if v is None else plain(v) for v in _cells(row)])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
@@ -117,9 +110,9 @@ def to_xlsx(report: Report) -> bytes:
     note = book.add_format({"italic": True, "text_wrap": True, "valign": "top"})
     lines = title_lines(report)
     last = len(HEADERS) - 1
-    sheet.write(0, 0, neutral(lines[0]), bold)
+    sheet.write(0, 0, plain(lines[0]), bold)
     for i, line in enumerate(lines[1:], start=1):
-        sheet.merge_range(i, 0, i, last, neutral(line), title if i == 1 else book.add_format())
+        sheet.merge_range(i, 0, i, last, plain(line), title if i == 1 else book.add_format())
     top = len(lines) + 1
     sheet.set_row(top, 45)
     for col, (text, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
@@ -134,14 +127,14 @@ def to_xlsx(report: Report) -> bytes:
             elif isinstance(value, int):
                 sheet.write_number(r, col, value, number)
             else:
-                sheet.write_string(r, col, str(neutral(value)), cell)
+                sheet.write_string(r, col, str(plain(value)), cell)
     end = top + len(report.rows)
     sheet.freeze_panes(top + 1, 2)
     sheet.autofilter(top, 0, max(end, top), last)
     foot = end + 2
     sheet.write(foot, 0, "Ghi chú (định nghĩa):", bold)
     for i, text in enumerate(footnotes(), start=1):
-        sheet.merge_range(foot + i, 0, foot + i, last, neutral(text), note)
+        sheet.merge_range(foot + i, 0, foot + i, last, plain(text), note)
         sheet.set_row(foot + i, 30)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 import xlsxwriter
 
 from ..numbers import vi_number
+from ..sheets import looks_like_formula, plain
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 KINDS = ("text", "count", "share", "days")
 
@@ -48,7 +47,7 @@ class Table:
 
 def safe_text(value: str) -> str:
     """A typed text for a CSV cell: never read as a formula by a spreadsheet."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return str(plain(value))
 
 
 def _csv_cell(value, kind: str) -> str:
@@ -132,7 +131,7 @@ def _write_sheet(sheet, table: Table, formats: _Formats) -> None:
                 text = _clean(str(value))
                 sheet.write_string(r, col, text,
                                    formats.text(depth if col == 0 else 0,
-                                                text.startswith(_FORMULA_START)))
+                                                looks_like_formula(text)))
             else:
                 sheet.write_number(r, col, round(float(value), 4), getattr(formats, column.kind))
 

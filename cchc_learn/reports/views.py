@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..access import roles_required
 from ..org import service as org_service
+from ..sheets import XLSX_TYPE
 from . import VIEWERS, qa_tables, tables
 from .period import ReportError, read_period, read_unit
 from .qa_figures import qa_report as build_qa_report
@@ -69,6 +70,6 @@ def qa_download():
         name, mimetype = f"{name}-{which}.csv", tables.CSV_TYPE
     else:
         body = tables.to_xlsx([qa_tables.table(report, t) for t in qa_tables.TABLES])
-        name, mimetype = f"{name}.xlsx", tables.XLSX_TYPE
+        name, mimetype = f"{name}.xlsx", XLSX_TYPE
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

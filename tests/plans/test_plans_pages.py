@@ -174,7 +174,7 @@ def test_the_cli_writes_each_format_and_nothing_on_bad_input(app, world, runner,
 
 
 def test_formula_like_cells_are_neutralised(app, world):
-    from cchc_learn.plans.exports import neutral
+    from cchc_learn.sheets import plain as neutral
 
     assert neutral("=1+1") == "'=1+1" and neutral("@x") == "'@x" and neutral("\tx") == "'\tx"
     assert neutral("Xã Một") == "Xã Một" and neutral(5) == 5

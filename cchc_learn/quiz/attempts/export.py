@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ...numbers import vi_number
+from ...sheets import plain
 from ...timefmt import as_local, vn_datetime
 from .listing import AttemptRow
 
@@ -30,8 +31,6 @@ HEADERS = (
     "Kết quả",
     "Trạng thái",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _score(row: AttemptRow) -> float | None:
@@ -63,8 +62,7 @@ def _csv_text(value) -> str:
         return vn_datetime(value)
     if isinstance(value, float):
         return vi_number(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(plain(str(value)))
 
 
 def to_csv(rows: list[AttemptRow]) -> bytes:

@@ -10,6 +10,7 @@ from ...boundary import page_number
 from ...clock import utcnow
 from ...extensions import db
 from ...numbers import vi_number
+from ...sheets import XLSX_TYPE
 from ..blueprints import EDITORS
 from ..blueprints import attempts_bp as bp
 from ..errors import QuizError
@@ -69,7 +70,7 @@ def export_attempts_csv(quiz_slug: str):
 @bp.route("/quizzes/<quiz_slug>/attempts.xlsx")
 @roles_required(*EDITORS)
 def export_attempts_xlsx(quiz_slug: str):
-    return _export(quiz_slug, export.to_xlsx, export.XLSX_TYPE, "xlsx")
+    return _export(quiz_slug, export.to_xlsx, XLSX_TYPE, "xlsx")
 
 
 @bp.route("/attempts/<int:attempt_id>")
