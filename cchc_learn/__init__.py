@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         admin,
         audit,
         auth,
+        classes,
         content,
         demo,
         home,
@@ -64,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     kb.init_app(app)
     lessons.init_app(app)
     quiz.init_app(app)
+    classes.init_app(app)
     from . import qa
 
     qa.init_app(app)
