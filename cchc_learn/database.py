@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -89,6 +89,20 @@ def short_write() -> Iterator[None]:
         if token is not None:
             _write_intent.reset(token)
         session.expire_on_commit = keep
+
+
+REPORT_WORK_MEM = "32MB"
+"""Memory PostgreSQL may give each sort or hash of a report's transaction (default 4 MB): a
+province's per-official aggregate then stays in memory instead of spilling to disk."""
+
+
+def room_for_reports() -> None:
+    """Let the current transaction's aggregates use REPORT_WORK_MEM (PostgreSQL; no-op else).
+
+    SET LOCAL: it ends with the transaction, so other work on the connection is unaffected.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
 
 
 def init_app(app: Flask) -> None:

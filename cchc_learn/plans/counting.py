@@ -18,7 +18,7 @@ function here builds SQL, so a report is a fixed number of queries whatever its 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -189,28 +189,47 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
 # --- Per unit ---------------------------------------------------------------------------------
 
 
-def unit_counts_query(rule: Rule, window: Window) -> Select:
-    """(unit_id, roster, accessed, trained, never_signed_in) per unit of membership, one query."""
-    acc = events.reached_counts(rule.access, events.ACCESS_ACTIONS, window.start, window.end)
-    acc = acc.subquery("acc")
-    done = events.reached_counts(rule.lessons, (events.COMPLETE,), window.start, window.end)
-    done = done.subquery("done")
+def unit_counts_query(
+    rule: Rule, window: Window, unit_ids: Collection[int] | None = None, *, narrow: bool = False
+) -> Select:
+    """(unit_id, roster, accessed, trained, never_signed_in) per unit of membership, one query.
+
+    With unit_ids, only memberships in those units count. With narrow (a commune among a
+    province's units), the materials and quiz passes are read only for those units' officials
+    rather than for everyone's and then joined.
+    """
+    ids = sorted(set(unit_ids)) if unit_ids is not None else None
+    members = None
+    if narrow and ids is not None:
+        members = (
+            select(Membership.user_id)
+            .where(Membership.unit_id.in_(ids), Membership.valid_from <= window.as_of,
+                   or_(Membership.valid_to.is_(None), Membership.valid_to >= window.as_of))
+        )  # fmt: skip
+    reached = events.reached_counts(
+        [(rule.access, events.ACCESS_ACTIONS), (rule.lessons, (events.COMPLETE,))],
+        window.start, window.end, members,
+    ).subquery("reached")  # fmt: skip
     query = (
         select(Membership.unit_id)
         .join(User, User.id == Membership.user_id)
-        .outerjoin(acc, acc.c.user_id == User.id)
-        .outerjoin(done, done.c.user_id == User.id)
+        .outerjoin(reached, reached.c.user_id == User.id)
     )
+    if ids is not None:
+        query = query.where(Membership.unit_id.in_(ids))
     passed = None
     if rule.quiz_id is not None:
-        passes = _passes(rule, window).subquery("passes")
+        passes = _passes(rule, window)
+        if members is not None:
+            passes = passes.where(Attempt.user_id.in_(members))
+        passes = passes.subquery("passes")
         query = query.outerjoin(passes, passes.c.user_id == User.id)
         passed = passes.c.user_id
     return (
         query.add_columns(
             func.count().label("roster"),
-            _flag(_all(acc.c.reached, rule.access_count)).label("accessed"),
-            _flag(_trained(rule, done.c.reached, passed)).label("trained"),
+            _flag(_all(reached.c.reached_0, rule.access_count)).label("accessed"),
+            _flag(_trained(rule, reached.c.reached_1, passed)).label("trained"),
             _flag(never_signed_in(window.end)).label("never_signed_in"),
         )
         .where(on_roster(window.as_of, window.end))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..database import room_for_reports
 from ..extensions import db
 from ..org.models import Unit
 from ..tracking.events import LESSON
@@ -139,6 +140,7 @@ def week_days(starts: date, as_of: date) -> list[date]:
 def trend(report: Report) -> list[TrendPoint]:
     """Both rates week by week, each week on its own tree and roster (one query)."""
     days = week_days(report.plan.starts, report.as_of)
+    room_for_reports()
     counts = counting.trend_counts(
         db.session.execute(counting.trend_query(report.rule, report.plan.starts, days)), days
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..clock import local_today
+from ..database import room_for_reports
 from ..extensions import db
 from ..org.models import Unit
 from ..timefmt import vn_date
@@ -237,12 +238,16 @@ def build(
     reqs = requirements(plan)
     rule = Rule.of(reqs)
     window = Window.of(plan.starts, as_of)
+    # Only the units the report shows are counted: the audience, or the asked unit's part of it.
+    narrow = scope is not None and scope.id not in aud.roots
+    counted = aud.members & set(tree.subtree(scope.id)) if scope is not None else aud.members
+    room_for_reports()
     own = {
         unit_id: Counts(roster, accessed, trained, never)
         for unit_id, roster, accessed, trained, never in db.session.execute(
-            counting.unit_counts_query(rule, window)
+            counting.unit_counts_query(rule, window, counted, narrow=narrow)
         )
-    }
+    } if counted else {}
     rolled = _rolled(tree, aud, own)
     if scope is None:
         starts = aud.roots

@@ -35,11 +35,24 @@ plan's dates change; per-day or per-month rows would multiply the table for noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..clock import LOCAL_TZ, utcnow
 from ..database import short_write, writes_declared
@@ -213,11 +226,26 @@ def _material_of(materials: Materials):
     )
 
 
+def _each_material(materials: Materials) -> list[ColumnElement[bool]]:
+    """For each material, by number: a summary row is one of its refs."""
+    s = AccessSummary
+    groups: dict[int, dict[str, list[int]]] = {}
+    for ref, number in materials.items():
+        groups.setdefault(number, {}).setdefault(ref.type, []).append(ref.id)
+    return [
+        or_(*(and_(s.object_type == kind, s.object_id.in_(sorted(ids)))
+              for kind, ids in sorted(by_type.items())))
+        for _, by_type in sorted(groups.items())
+    ]  # fmt: skip
+
+
 def _of(materials: Materials) -> ColumnElement[bool]:
     s = AccessSummary
     by_type: dict[str, set[int]] = {}
     for ref in materials:
         by_type.setdefault(ref.type, set()).add(ref.id)
+    if not by_type:
+        return false()  # no material (a required module without a published lesson)
     return or_(*(and_(s.object_type == t, s.object_id.in_(sorted(ids)))
                  for t, ids in sorted(by_type.items())))  # fmt: skip
 
@@ -252,44 +280,117 @@ def _starts_a_year(moment: datetime) -> bool:
     return (local.month, local.day, local.time()) == (1, 1, time())
 
 
-def _within(materials: Materials, actions: tuple[str, ...], start: datetime, end: datetime):
+def _in_window(actions: tuple[str, ...], start: datetime, end: datetime) -> ColumnElement[bool]:
     has, first, earliest = _since(actions, start)
-    return and_(_of(materials), has, first < end, earliest < end)
+    return and_(has, first < end, earliest < end)
+
+
+def _within(materials: Materials, actions: tuple[str, ...], start: datetime, end: datetime):
+    return and_(_of(materials), _in_window(actions, start, end))
+
+
+Ask = tuple[Materials, tuple[str, ...]]
+"""Materials and the actions that reach them: a count `reached_counts` makes per official."""
 
 
 def reached_counts(
-    materials: Materials, actions: tuple[str, ...], start: datetime, end: datetime
+    asks: Sequence[Ask], start: datetime, end: datetime, user_ids: Select | None = None
 ) -> Select:
-    """(user_id, reached): how many of the materials each official reached in [start, end)."""
+    """(user_id, reached_0, reached_1, …): per official, how many of each ask's materials they
+    reached in [start, end) — accessed and completed lessons counted in one pass.
+
+    One scan of the summary answers every ask, grouped by official without a sort. When the
+    window lies in one calendar year, a material with a single ref has at most one summary row
+    per official (the row of that year), so its rows are simply added up; a material with
+    several refs (a document and its attachments), or any material when the window spans two
+    years, gets a flag (the largest of its rows' 0/1) so it counts once. With user_ids, only
+    those officials' rows are read (a report of one commune).
+    """
     s = AccessSummary
-    return (
-        select(s.user_id.label("user_id"),
-               func.count(distinct(_material_of(materials))).label("reached"))
-        .where(_within(materials, actions, start, end))
+    year = _one_year(start, end)
+    columns = []
+    every: dict[Ref, int] = {}
+    windows = []
+    for i, (materials, actions) in enumerate(asks):
+        window = _in_window(actions, start, end)
+        refs: dict[int, list[Ref]] = {}
+        for ref, number in materials.items():
+            refs.setdefault(number, []).append(ref)
+        single = {ref: n for ref, n in materials.items() if year is not None and len(refs[n]) == 1}
+        several = {ref: n for ref, n in materials.items() if ref not in single}
+        parts = [func.max(case((and_(reaches, window), 1), else_=0))
+                 for reaches in _each_material(several)]  # fmt: skip
+        if single:
+            parts.append(func.sum(case((and_(_of(single), window), 1), else_=0)))
+        total = literal(0) if not parts else parts[0]
+        for part in parts[1:]:
+            total = total + part
+        columns.append(func.coalesce(total, 0).label(f"reached_{i}"))
+        if materials:
+            every.update(materials)
+            windows.append(window)
+    # The refs of all asks in one condition, so each is looked up in the index once.
+    query = (
+        select(s.user_id.label("user_id"), *columns)
+        .where(and_(_of(every), or_(*windows)) if every else false())
         .group_by(s.user_id)
-    )  # fmt: skip
+    )
+    if year is not None:
+        query = query.where(s.year == year)
+    if user_ids is not None:
+        query = query.where(s.user_id.in_(user_ids))
+    return query
+
+
+def _one_year(start: datetime, end: datetime) -> int | None:
+    """The Vietnamese calendar year holding all of [start, end), or None if it spans two."""
+    first = start.astimezone(LOCAL_TZ).year
+    last = (end - timedelta(microseconds=1)).astimezone(LOCAL_TZ).year
+    return first if first == last else None
+
+
+class _Greatest(FunctionElement):
+    """The largest of several values: GREATEST on PostgreSQL, the scalar max() on SQLite."""
+
+    inherit_cache = True
+
+
+@compiles(_Greatest)
+def _greatest_default(element, compiler, **kw):
+    return f"greatest({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Greatest, "sqlite")
+def _greatest_sqlite(element, compiler, **kw):
+    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 def reached_since(materials: Materials, actions: tuple[str, ...], start: datetime) -> Select:
     """(user_id, reached, since): materials reached from start on, and when the last was first.
 
     An official reached all n materials by a time t exactly when reached = n and since < t, so
-    one query answers for every date of a trend.
+    one query answers for every date of a trend. One pass grouped by official: per material
+    the earliest time of its rows, counted when there is one, the latest of them is since
+    (only read when every material was reached, so no value is missing then).
     """
     s = AccessSummary
     has, _, earliest = _since(actions, start)
-    material = _material_of(materials).label("material")
-    first = (
-        select(s.user_id.label("user_id"), material, func.min(earliest).label("first_at"))
+    firsts = [func.min(case((reaches, earliest))) for reaches in _each_material(materials)]
+    if not firsts:
+        return (
+            select(s.user_id.label("user_id"), literal(0).label("reached"),
+                   func.min(earliest).label("since"))
+            .where(false())
+            .group_by(s.user_id)
+        )  # fmt: skip
+    reached = sum((case((first.is_not(None), 1), else_=0) for first in firsts[1:]),
+                  case((firsts[0].is_not(None), 1), else_=0))  # fmt: skip
+    since = firsts[0] if len(firsts) == 1 else _Greatest(*firsts)
+    return (
+        select(s.user_id.label("user_id"), reached.label("reached"), since.label("since"))
         .where(_of(materials), has)
-        .group_by(s.user_id, material)
-        .subquery()
+        .group_by(s.user_id)
     )
-    return select(
-        first.c.user_id,
-        func.count().label("reached"),
-        func.max(first.c.first_at).label("since"),
-    ).group_by(first.c.user_id)
 
 
 def reached_materials(

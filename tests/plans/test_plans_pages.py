@@ -205,3 +205,20 @@ def test_a_large_scope_asks_for_a_unit_before_listing_officials(app, world, monk
     page = page_text(admin.get("/reports/plans/ke-hoach-thu"))
     assert "hãy chọn một đơn vị" in page and "Trần Thị Hai" not in page
     assert "Trần Thị Hai" in page_text(admin.get("/reports/plans/ke-hoach-thu?unit=AP1"))
+
+
+def test_a_required_module_without_published_lessons_still_shows_me_and_the_report(app, world):
+    from sqlalchemy import update
+
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+    from cchc_learn.lessons.models import Lesson
+
+    with app.app_context():
+        declare_write()
+        db.session.execute(update(Lesson).values(published=False))
+        db.session.commit()
+    me = signed_in(app, "cb-hai").get("/me")
+    assert me.status_code == 200 and "Kế hoạch thử 2026" in page_text(me)
+    report = signed_in(app, "quantri").get("/reports/plans/ke-hoach-thu")
+    assert report.status_code == 200
