@@ -12,9 +12,11 @@ from .. import dashboard, navigation
 
 def init_app(app: Flask) -> None:
     """Register the models, pages, API, CLI, content kind, menu, home panels and demo step."""
+    from ..classes.links import register_plan_source
     from ..content import kinds
     from ..quickstart import DEMO_DATA, register_step
     from . import cli, content_kind, demo, me_views, models, progress, views  # noqa: F401
+    from .service import list_plans
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)
@@ -34,6 +36,8 @@ def init_app(app: Flask) -> None:
                         ("trainer",), 40),
     ):  # fmt: skip
         dashboard.register(app, panel)
+    # Classes sit below plans: they list the plans they may serve through this source.
+    register_plan_source(app, lambda: [(p.slug, p.title, p.starts, p.ends) for p in list_plans()])
     register_step(
         app, "Lịch sử học tập mô phỏng cho học viên mẫu", demo.simulate_history, order=DEMO_DATA
     )

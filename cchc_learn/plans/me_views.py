@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..access import signed_in
+from ..classes import service as class_service
 from . import progress
 
 bp = Blueprint("me", __name__)
@@ -20,4 +21,5 @@ def index():
         plans=plans,
         attempts=progress.my_attempts(current_user.id),
         resume=progress.continue_where_left(current_user.id, plans),
+        **class_service.my_classes_context(current_user.id),
     )

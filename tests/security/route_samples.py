@@ -286,6 +286,27 @@ def _workday_override(app, world) -> int:
         return override_id
 
 
+def _training_class(app, world) -> tuple[int, int]:
+    """A training class with one session already held: (class id, session id)."""
+    from datetime import UTC, datetime
+
+    from cchc_learn.classes.models import ClassSession, TrainingClass
+    from cchc_learn.database import declare_write
+    from cchc_learn.extensions import db
+
+    with app.app_context():
+        klass = db.session.scalar(db.select(TrainingClass).where(TrainingClass.title == "Lớp mẫu"))
+        if klass is None:
+            declare_write()
+            klass = TrainingClass(title="Lớp mẫu", place="Hội trường", module_slugs=[],
+                                  plan_slugs=[])  # fmt: skip
+            klass.sessions.append(ClassSession(starts_at=datetime(2025, 7, 1, 1, tzinfo=UTC),
+                                               ends_at=datetime(2025, 7, 1, 4, tzinfo=UTC)))
+            db.session.add(klass)
+            db.session.commit()
+        return klass.id, klass.sessions[0].id
+
+
 # "parameter" or, when one route needs a different row, "endpoint:parameter".
 SAMPLES: dict[str, Sampler] = {
     # A POST-only route, refused (CSRF, role) before the batch is looked up: any token will do.
@@ -311,6 +332,8 @@ SAMPLES: dict[str, Sampler] = {
     "lesson": lambda app, world: _lesson_module(app, world)["lesson"],
     "lessons.asset:name": lambda app, world: _lesson_module(app, world)["name"],
     "plan_slug": _plan,
+    "class_id": lambda app, world: _training_class(app, world)[0],
+    "session_id": lambda app, world: _training_class(app, world)[1],
     **{
         f"lessons_authoring.{endpoint}:revision_id": (
             lambda app, world, kind=kind: _lesson_module(app, world)[f"{kind}_revision"]
