@@ -10,3 +10,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the models (pages, CLI and panels come with their modules)."""
     from . import models  # noqa: F401
+    from .cli import register_cli
+    from .import_views import bp as imports_bp
+
+    app.register_blueprint(imports_bp)
+    register_cli(app)
