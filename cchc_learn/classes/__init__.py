@@ -17,12 +17,16 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    """Register the models, pages, menu entry, trainers' home panel and agenda item."""
+    """Register the models, pages, imports, CLI, menu entry, trainers' panel and agenda item."""
     from . import models, reading, views  # noqa: F401
+    from .cli import register_cli
+    from .import_views import bp as imports_bp
 
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.register_blueprint(views.bp)
+    app.register_blueprint(imports_bp)
+    register_cli(app)
     # The header's row is full for admins and for accounts holding several roles (see
     # reports/): the entry is a card of the home page, next to the trainers' panel of today's
     # sessions, which is where a trainer in the room starts.
