@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         admin,
         audit,
         auth,
+        backup,
         classes,
         content,
         demo,
@@ -81,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import xapi
 
     xapi.init_app(app)
+    backup.init_app(app)
     return app
 
 

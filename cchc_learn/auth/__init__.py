@@ -15,7 +15,8 @@ _GATE_EXEMPT = {"auth.change_password", "auth.logout", "auth.totp_setup", "stati
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, the user loader, the gates and the CLI."""
-    from . import cli, models, passwords, service, views
+    from ..backup import hooks
+    from . import cli, models, passwords, restored, service, views
 
     if app.config.get("PASSWORD_HASH_TIME_COST") or app.config.get("PASSWORD_HASH_MEMORY_KIB"):
         passwords.configure(
@@ -57,3 +58,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users_cli)
+    hooks.register(app, "Đăng nhập", restored.after_restore)

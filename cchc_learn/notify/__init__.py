@@ -7,7 +7,8 @@ from .. import periodic
 
 def init_app(app: Flask) -> None:
     """Register the models, the notices page, the header count, the mailer and the tick job."""
-    from . import models, sending, views  # noqa: F401
+    from ..backup import hooks
+    from . import models, restored, sending, views  # noqa: F401
 
     sending.init_app(app)
     app.register_blueprint(views.bp)
@@ -15,3 +16,4 @@ def init_app(app: Flask) -> None:
     # Last in every tick: mails the other jobs write (reminders, …) go out in the same tick.
     periodic.register_job(app, "notify", lambda: str(sending.send_due()),
                           order=periodic.DELIVERY)
+    hooks.register(app, "Thư điện tử", restored.after_restore)

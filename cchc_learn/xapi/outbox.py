@@ -48,6 +48,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..clock import utcnow
 from ..database import declare_write, transactional, writes_declared
@@ -88,9 +90,10 @@ def collect(limit: int = COLLECT_LIMIT) -> int:
     for source in sources.SOURCES:
         cursor = db.session.get(XapiCursor, source, with_for_update=True)
         if cursor is None:
-            cursor = XapiCursor(source=source, position=0)
-            db.session.add(cursor)
-            db.session.flush()
+            # Two hosts' first ticks at once: a plain INSERT of the same row fails on one.
+            _create_cursor(source)
+            cursor = db.session.get(XapiCursor, source, with_for_update=True,
+                                    populate_existing=True)
         for event in sources.uncollected(source, cursor.position, limit):
             statement = st.build(event, base=base, key=key)
             db.session.add(XapiStatement(
@@ -100,6 +103,14 @@ def collect(limit: int = COLLECT_LIMIT) -> int:
         db.session.flush()
         _advance(cursor, sources.settled_position(source, cursor.position), now)
     return added
+
+
+def _create_cursor(source: str) -> None:
+    """Add a source's cursor at position 0 unless another transaction added it first."""
+    dialect = db.session.get_bind().dialect.name
+    make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        make(XapiCursor).values(source=source, position=0).on_conflict_do_nothing())
 
 
 def _advance(cursor: XapiCursor, settled: int, now: datetime) -> None:
