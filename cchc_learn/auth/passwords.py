@@ -8,8 +8,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-# A hash that costs as much to check as a real one, so unknown usernames take as long.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# A hash that costs as much to check as a real one, so unknown usernames take as long. Made on
+# first use, so a process that never checks a password (`cchc-learn tick`) does not pay for it.
+_DUMMY_HASH: str | None = None
 
 
 def configure(*, time_cost: int | None = None, memory_cost_kib: int | None = None) -> None:
@@ -21,7 +22,7 @@ def configure(*, time_cost: int | None = None, memory_cost_kib: int | None = Non
         memory_cost=memory_cost_kib or defaults.memory_cost,
     )
     _generated_hasher = _cheap(_hasher)
-    _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    _DUMMY_HASH = None
 
 
 MIN_LENGTH = 10
@@ -57,6 +58,9 @@ def hash_generated_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password against a stored hash (constant work when there is no hash)."""
+    global _DUMMY_HASH
+    if not password_hash and _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
