@@ -18,7 +18,8 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     """Register the models, pages, imports, CLI, menu entry, trainers' panel and agenda item."""
-    from . import models, reading, views  # noqa: F401
+    from ..quickstart import DEMO_DATA, register_step
+    from . import demo, models, reading, views  # noqa: F401
     from .cli import register_cli
     from .import_views import bp as imports_bp
 
@@ -35,3 +36,4 @@ def init_app(app: Flask) -> None:
     dashboard.register(app, dashboard.Panel("classes", "classes/panels/trainer.html",
                                             reading.trainer_panel, ("trainer",), 35))  # fmt: skip
     agenda.register(app, reading.todo)
+    register_step(app, "Lớp bồi dưỡng mẫu năm 2026", demo.add_demo_classes, order=DEMO_DATA)
