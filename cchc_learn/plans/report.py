@@ -8,7 +8,7 @@ aggregate. The page's drill-down and trend are in `details`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..clock import local_today
@@ -79,6 +79,8 @@ class UnitRow:
             "trained_pct": self.trained_pct,
             "accessed_target_met": self.accessed_target_met,
             "trained_target_met": self.trained_target_met,
+            "classes": c.classes,
+            "participations": c.participations,
         }
 
 
@@ -235,7 +237,7 @@ def build(
         aud = Audience([], set(), set())
     scope = _scope(history, tree, aud, unit_code, within)
     reqs = requirements(plan)
-    rule = Rule.of(reqs)
+    rule = Rule.of(reqs, counting.serving_classes(plan))
     window = Window.of(plan.starts, as_of)
     own = {
         unit_id: Counts(roster, accessed, trained, never)
@@ -243,6 +245,13 @@ def build(
             counting.unit_counts_query(rule, window)
         )
     }
+    if rule.classes:
+        for unit_id, class_id, participations in db.session.execute(
+            counting.unit_classes_query(rule, window)
+        ):
+            counts = own.get(unit_id, Counts())
+            own[unit_id] = replace(counts, participations=counts.participations + participations,
+                                   class_ids=counts.class_ids | {class_id})  # fmt: skip
     rolled = _rolled(tree, aud, own)
     if scope is None:
         starts = aud.roots
