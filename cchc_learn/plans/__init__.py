@@ -1,8 +1,9 @@
 """Training plans (kế hoạch bồi dưỡng) and compliance reports; officials' own progress.
 
-`counting` says what counts (the definitions the reports cite); `report` places the counts on
-the unit tree of a date; `exports`, `charts`, the pages, the API and `cchc-learn report` show
-them; `progress` is one official's view of the same rule.
+`counting` says what counts (the definitions the reports cite, classes that serve a plan
+included); `report` places the counts on the unit tree of a date; `exports`, `charts`, the
+pages, the API and `cchc-learn report` show them; `progress` is one official's view of the same
+rule; `class_report` is /reports/classes (here because it needs the serving rule).
 """
 
 from flask import Flask
@@ -15,10 +16,20 @@ def init_app(app: Flask) -> None:
     from ..classes.links import register_plan_source
     from ..content import kinds
     from ..quickstart import DEMO_DATA, register_step
-    from . import cli, content_kind, demo, me_views, models, progress, views  # noqa: F401
+    from . import (  # noqa: F401
+        class_views,
+        cli,
+        content_kind,
+        demo,
+        me_views,
+        models,
+        progress,
+        views,
+    )
     from .service import list_plans
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(class_views.bp)
     app.register_blueprint(views.api)
     app.register_blueprint(me_views.bp)
     app.cli.add_command(cli.report_cli)

@@ -9,10 +9,18 @@
 - **Accessed** (đã tiếp cận): opened every required lesson and document (a view, or a download
   of one of the document's files) at least once in the window.
 - **Trained** (đã được bồi dưỡng): confirmed completing every required lesson in the window
-  and, when the plan names a quiz, passed it (an attempt submitted in the window and passed).
+  and, when the plan names a quiz, passed it (an attempt submitted in the window and passed);
+  or attended a class that serves the plan (`attended_on`, kept by `classes.outcome`, from
+  the plan's first day to the as-of date).
+- **Serving** (lớp phục vụ kế hoạch): a class serves a plan when its `plan_slugs` name the
+  plan, or when its `module_slugs` include every module the plan requires (its whole modules
+  and the modules of its lessons); a plan requiring no lesson is served through its slug only.
+  The serving classes are resolved in Python once per report (`serving_classes`: classes are
+  few) and counted in SQL by id.
 - **Never signed in** (chưa đăng nhập): no sign-in before the end of the as-of date.
 
-Events are read only through `tracking.events`; quiz passes from the graded attempts. Every
+Events are read only through `tracking.events`; quiz passes from the graded attempts; classes
+from the participants' `attended_on`. Every
 function here builds SQL, so a report is a fixed number of queries whatever its size.
 """
 
@@ -39,12 +47,14 @@ from sqlalchemy import (
 )
 
 from ..auth.models import User, UserRole
+from ..classes.models import ClassParticipant, TrainingClass
 from ..clock import LOCAL_TZ
 from ..coltypes import UTCDateTime
 from ..extensions import db
 from ..org.models import Membership
 from ..quiz.models import SUBMITTED, Attempt
 from ..tracking import events
+from .models import Plan
 from .service import Requirements
 
 DEFINITIONS: list[tuple[str, str]] = [
@@ -63,7 +73,20 @@ DEFINITIONS: list[tuple[str, str]] = [
     (
         "Đã được bồi dưỡng",
         "đã xác nhận hoàn thành mọi bài học bắt buộc và, nếu kế hoạch có bài kiểm tra, đã "
-        "làm đạt bài kiểm tra đó — trong cùng khoảng thời gian.",
+        "làm đạt bài kiểm tra đó — trong cùng khoảng thời gian; hoặc đã tham dự một lớp bồi "
+        "dưỡng phục vụ kế hoạch (có mặt hoặc đến muộn ở đủ số buổi lớp yêu cầu), với ngày đạt "
+        "đủ số buổi từ ngày bắt đầu kế hoạch đến hết ngày báo cáo.",
+    ),
+    (
+        "Lớp phục vụ kế hoạch",
+        "lớp bồi dưỡng ghi mã kế hoạch này, hoặc lớp dạy đủ mọi chuyên đề kế hoạch yêu cầu "
+        "(chuyên đề bắt buộc và chuyên đề của các bài học bắt buộc); kế hoạch không yêu cầu "
+        "bài học nào chỉ được phục vụ bởi lớp ghi mã kế hoạch.",
+    ),
+    (
+        "Lớp, lượt",
+        "lớp: số lớp phục vụ kế hoạch khác nhau mà đối tượng của đơn vị đã tham dự trong "
+        "khoảng thời gian; lượt: số lần tham dự (mỗi người mỗi lớp tính một lượt).",
     ),
     ("Chưa đăng nhập", "chưa đăng nhập lần nào tính đến hết ngày báo cáo."),
     (
@@ -100,6 +123,11 @@ class Window:
         """From a plan's first day to the end of the as-of date."""
         return cls(day_start(starts), day_start(as_of + timedelta(days=1)), as_of)
 
+    @property
+    def first(self) -> date:
+        """The plan's first day (the local date of start)."""
+        return self.start.astimezone(LOCAL_TZ).date()
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -111,10 +139,12 @@ class Rule:
     lesson_count: int
     quiz_id: int | None
     quiz_named: bool
+    classes: tuple[int, ...] = ()
+    """The ids of the classes that serve the plan (`serving_classes`)."""
 
     @classmethod
-    def of(cls, reqs: Requirements) -> Rule:
-        """Number the materials of resolved requirements."""
+    def of(cls, reqs: Requirements, classes: Sequence[int] = ()) -> Rule:
+        """Number the materials of resolved requirements; classes are the serving ones."""
         access = {ref: m.number for m in reqs.materials for ref in m.refs}
         lessons = {ref: m.number for m in reqs.lessons for ref in m.refs}
         return cls(
@@ -124,7 +154,50 @@ class Rule:
             lesson_count=len(reqs.lessons),
             quiz_id=reqs.quiz.id if reqs.quiz else None,
             quiz_named=reqs.quiz_named,
+            classes=tuple(sorted(set(classes))),
         )
+
+
+# --- Classes that serve a plan ----------------------------------------------------------------
+
+
+def plan_modules(plan: Plan) -> frozenset[str]:
+    """The modules a plan requires: its whole modules and the modules of its lessons."""
+    lessons = {ref.split("/", 1)[0] for ref in plan.required_lessons or () if "/" in ref}
+    return frozenset(plan.required_modules or ()) | lessons
+
+
+def _names(value) -> set[str]:
+    # A JSON column: anything but a list of strings (hand-edited data) names nothing.
+    return {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
+
+
+def serves(plan: Plan, module_slugs, plan_slugs) -> bool:
+    """Whether a class with these modules and plans serves the plan (the rule above)."""
+    if plan.slug in _names(plan_slugs):
+        return True
+    needed = plan_modules(plan)
+    return bool(needed) and needed <= _names(module_slugs)
+
+
+def serving_classes(plan: Plan) -> tuple[int, ...]:
+    """The ids of the classes serving a plan: one query over the classes (they are few)."""
+    rows = db.session.execute(
+        select(TrainingClass.id, TrainingClass.module_slugs, TrainingClass.plan_slugs)
+    )
+    return tuple(sorted(i for i, modules, plans in rows if serves(plan, modules, plans)))
+
+
+def _attended(rule: Rule, window: Window) -> Select:
+    """(user_id, classes, since): serving classes attended in the window, per official."""
+    p = ClassParticipant
+    return (
+        select(p.user_id.label("user_id"), func.count().label("classes"),
+               func.min(p.attended_on).label("since"))
+        .where(p.class_id.in_(rule.classes), p.attended_on >= window.first,
+               p.attended_on <= window.as_of)
+        .group_by(p.user_id)
+    )  # fmt: skip
 
 
 # --- The pieces -------------------------------------------------------------------------------
@@ -225,11 +298,16 @@ def unit_counts_query(
         passes = passes.subquery("passes")
         query = query.outerjoin(passes, passes.c.user_id == User.id)
         passed = passes.c.user_id
+    trained = _trained(rule, reached.c.reached_1, passed)
+    if rule.classes:  # or attended a serving class in the window
+        attended = _attended(rule, window).subquery("attended")
+        query = query.outerjoin(attended, attended.c.user_id == User.id)
+        trained = or_(trained, attended.c.user_id.is_not(None))
     return (
         query.add_columns(
             func.count().label("roster"),
             _flag(_all(reached.c.reached_0, rule.access_count)).label("accessed"),
-            _flag(_trained(rule, reached.c.reached_1, passed)).label("trained"),
+            _flag(trained).label("trained"),
             _flag(never_signed_in(window.end)).label("never_signed_in"),
         )
         .where(on_roster(window.as_of, window.end))
@@ -237,14 +315,47 @@ def unit_counts_query(
     )
 
 
+def unit_classes_query(rule: Rule, window: Window) -> Select:
+    """(unit_id, class_id, participations): the roster's serving classes attended, one query."""
+    p = ClassParticipant
+    return (
+        select(Membership.unit_id, p.class_id, func.count().label("participations"))
+        .join(User, User.id == Membership.user_id)
+        .join(p, p.user_id == User.id)
+        .where(on_roster(window.as_of, window.end), p.class_id.in_(rule.classes),
+               p.attended_on >= window.first, p.attended_on <= window.as_of)
+        .group_by(Membership.unit_id, p.class_id)
+    )  # fmt: skip
+
+
+def unit_class_trained_query(rule: Rule, window: Window) -> Select:
+    """(unit_id, officials): the roster trained through a serving class, per unit, one query."""
+    attended = _attended(rule, window).subquery("attended")
+    return (
+        select(Membership.unit_id, func.count().label("officials"))
+        .join(User, User.id == Membership.user_id)
+        .join(attended, attended.c.user_id == User.id)
+        .where(on_roster(window.as_of, window.end))
+        .group_by(Membership.unit_id)
+    )
+
+
 @dataclass(frozen=True)
 class Counts:
-    """Roster, accessed, trained and never signed in: for a unit, or rolled up."""
+    """Roster, accessed, trained, never signed in and classes: for a unit, or rolled up."""
 
     roster: int = 0
     accessed: int = 0
     trained: int = 0
     never_signed_in: int = 0
+    participations: int = 0
+    class_ids: frozenset[int] = frozenset()
+    """The serving classes the roster attended in the window (distinct when rolled up)."""
+
+    @property
+    def classes(self) -> int:
+        """How many distinct serving classes."""
+        return len(self.class_ids)
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(
@@ -252,6 +363,8 @@ class Counts:
             self.accessed + other.accessed,
             self.trained + other.trained,
             self.never_signed_in + other.never_signed_in,
+            self.participations + other.participations,
+            self.class_ids | other.class_ids,
         )
 
 
@@ -273,6 +386,15 @@ def target_met(part: int, whole: int, target: float) -> bool | None:
 
 
 @dataclass(frozen=True)
+class AttendedClass:
+    """A serving class an official attended in the window, and the day they reached it."""
+
+    class_id: int
+    title: str
+    attended_on: date
+
+
+@dataclass(frozen=True)
 class OfficialFacts:
     """What one official on the roster did in the window."""
 
@@ -285,6 +407,7 @@ class OfficialFacts:
     completed: frozenset[int]  # lesson material numbers completed
     passed: bool
     attempted: bool
+    classes: tuple[AttendedClass, ...] = ()  # serving classes attended, first reached first
 
 
 def officials(
@@ -292,7 +415,7 @@ def officials(
 ) -> list[OfficialFacts]:
     """Every official on the roster of the given units (or only user_id), with what they did.
 
-    Four queries at most, whatever the number of officials.
+    Five queries at most, whatever the number of officials.
     """
     if not unit_ids:
         return []
@@ -349,6 +472,17 @@ def officials(
                 _passes(rule, window).where(Attempt.user_id.in_(members))
             )
         }
+    classes: dict[int, list[AttendedClass]] = {}
+    if rule.classes:
+        p = ClassParticipant
+        for user_id, class_id, title, day in db.session.execute(
+            select(p.user_id, p.class_id, TrainingClass.title, p.attended_on)
+            .join(TrainingClass, TrainingClass.id == p.class_id)
+            .where(p.class_id.in_(rule.classes), p.attended_on >= window.first,
+                   p.attended_on <= window.as_of, p.user_id.in_(members))
+            .order_by(p.attended_on, TrainingClass.title, p.class_id)
+        ):  # fmt: skip
+            classes.setdefault(user_id, []).append(AttendedClass(class_id, title, day))
     return [
         OfficialFacts(
             user_id=user_id,
@@ -360,6 +494,7 @@ def officials(
             completed=frozenset(completed.get(user_id, ())),
             passed=user_id in passed,
             attempted=user_id in attempted,
+            classes=tuple(classes.get(user_id, ())),
         )
         for user_id, username, full_name, unit_id, never in rows
     ]
@@ -372,6 +507,8 @@ def is_accessed(rule: Rule, facts: OfficialFacts) -> bool:
 
 def is_trained(rule: Rule, facts: OfficialFacts) -> bool:
     """The definition of trained, for one official's facts (what the SQL counts)."""
+    if facts.classes:
+        return True
     if rule.lesson_count == 0 and not rule.quiz_named:
         return False
     lessons = len(facts.completed) >= rule.lesson_count
@@ -397,7 +534,8 @@ def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
     """(kind, unit_id, first, stop, officials) for every day of days at once, in one query.
 
     Accessed and trained only grow within a plan's period, so each official's time of reaching
-    the last material (`events.reached_since`) answers for every day at once. Each membership
+    the last material (`events.reached_since`), and the first day they attended a serving
+    class, answer for every day at once. Each membership
     counts on a run of consecutive days — on the roster (kind 0) from the first day it is in
     force until it ends or the account is deactivated; accessed (1) and trained (2) from the
     first day's end they were reached by, within that run — so the query returns runs as
@@ -453,6 +591,19 @@ def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
     else:
         quiz = reached_by(passes.c.since)
     no_training = rule.lesson_count == 0 and not rule.quiz_named
+    extra, joins = [], []
+    if rule.classes:  # trained too from the first day a serving class was attended
+        p = ClassParticipant
+        attended = (
+            select(p.user_id.label("user_id"), func.min(p.attended_on).label("since"))
+            .where(p.class_id.in_(rule.classes), p.attended_on >= starts)
+            .group_by(p.user_id)
+            .subquery("attended")
+        )
+        by_class = case((attended.c.since.is_(None), k),
+                        else_=_count_upto(attended.c.since, days, Date(), strict=True))
+        extra.append(by_class.label("by_class"))
+        joins.append(attended)
     facts = (
         select(
             m.unit_id.label("unit_id"),
@@ -462,17 +613,21 @@ def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
             accessed.label("accessed"),
             literal(k).label("trained") if no_training else lessons.label("lessons"),
             literal(0).label("quiz") if no_training else quiz.label("quiz"),
+            *extra,
         )
         .join(User, User.id == m.user_id)
         .outerjoin(acc, acc.c.user_id == User.id)
         .outerjoin(done, done.c.user_id == User.id)
         .outerjoin(passes, passes.c.user_id == User.id)
-        .where(official)
-        .cte("facts")
     )
+    for sub in joins:
+        facts = facts.outerjoin(sub, sub.c.user_id == User.id)
+    facts = facts.where(official).cte("facts")
     f = facts.c
     stop = _least(f["last"], f.active)
     trained = f.trained if no_training else _greatest(f.lessons, f.quiz)
+    if rule.classes:
+        trained = _least(trained, f.by_class)
     runs = []
     for kind, since in ((0, f.first), (1, _greatest(f.first, f.accessed)),
                         (2, _greatest(f.first, trained))):  # fmt: skip

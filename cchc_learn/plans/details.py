@@ -55,6 +55,8 @@ class OfficialRow:
     state: str
     signed_in: bool
     missing: list[Missing]
+    classes: tuple[counting.AttendedClass, ...] = ()
+    """The serving classes attended in the window: trained through a class."""
 
     @property
     def state_label(self) -> str:
@@ -68,9 +70,14 @@ def step(material: Material, what: str) -> Missing:
 
 
 def missing_for(report: Report, facts: counting.OfficialFacts) -> list[Missing]:
-    """What one official still has to open, complete or pass for the plan."""
+    """What one official still has to open, complete or pass for the plan.
+
+    Trained through a class, only opening the materials (being accessed) is left to do.
+    """
     reqs = report.requirements
     out = [step(m, "open") for m in reqs.materials if m.number not in facts.reached]
+    if facts.classes:
+        return out
     out += [step(m, "complete") for m in reqs.lessons if m.number not in facts.completed]
     if reqs.quiz_named and not facts.passed:
         quiz = reqs.quiz
@@ -100,7 +107,7 @@ def official_rows(report: Report, state: str | None = None) -> tuple[list[Offici
         rows.append(
             OfficialRow(
                 f.user_id, f.username, f.full_name, unit.code, unit.name, current,
-                f.signed_in, missing_for(report, f),
+                f.signed_in, missing_for(report, f), f.classes,
             )
         )  # fmt: skip
     return rows[:OFFICIALS_SHOWN], len(rows)

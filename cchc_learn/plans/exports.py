@@ -32,8 +32,10 @@ HEADERS = [
     "Tỷ lệ bồi dưỡng (%)",
     "Đạt chỉ tiêu bồi dưỡng",
     "Chưa đăng nhập (người)",
+    "Lớp bồi dưỡng đã tham dự (lớp)",
+    "Tham dự lớp (lượt)",
 ]
-WIDTHS = [16, 40, 22, 18, 12, 12, 12, 12, 14, 12, 12, 12]
+WIDTHS = [16, 40, 22, 18, 12, 12, 12, 12, 14, 12, 12, 12, 12, 12]
 
 
 def _met(value: bool | None) -> str:
@@ -55,6 +57,8 @@ def _cells(row: UnitRow) -> list[object]:
         row.trained_pct,
         _met(row.trained_target_met),
         c.never_signed_in,
+        c.classes,
+        c.participations,
     ]
 
 

@@ -39,6 +39,10 @@ class MyPlan:
     missing: list[Missing]
     done: list[Missing]
     days_left: int
+    classes: tuple[counting.AttendedClass, ...] = ()
+    """Serving classes I attended in the plan's window (trained through a class)."""
+    serving: int = 0
+    """How many classes serve the plan (attending one of them also trains)."""
 
     @property
     def percent(self) -> int:
@@ -58,6 +62,10 @@ class MyPlan:
 def _steps(report_like: Report, facts: counting.OfficialFacts | None) -> tuple[list, list]:
     reqs = report_like.requirements
     all_steps = [step(m, "open") for m in reqs.materials]
+    if facts is not None and facts.classes:
+        # Trained through a class: completing the lessons and the quiz are no longer steps.
+        missing = missing_for(report_like, facts)
+        return missing, [s for s in all_steps if s not in missing]
     all_steps += [step(m, "complete") for m in reqs.lessons]
     if reqs.quiz_named:
         quiz = reqs.quiz
@@ -109,7 +117,7 @@ def my_plans(user: User, today: date | None = None) -> list[MyPlan]:
         if membership.unit_id not in audience(plan, tree).members:
             continue
         reqs = service.requirements(plan)
-        rule = Rule.of(reqs)
+        rule = Rule.of(reqs, counting.serving_classes(plan))
         facts = counting.officials(
             rule, Window.of(plan.starts, as_of), [membership.unit_id], user.id
         )
@@ -126,6 +134,8 @@ def my_plans(user: User, today: date | None = None) -> list[MyPlan]:
                 missing=missing,
                 done=done,
                 days_left=(plan.ends - today).days,
+                classes=mine.classes if mine else (),
+                serving=len(rule.classes),
             )
         )
     out.sort(key=lambda p: (p.days_left < 0, p.plan.ends))

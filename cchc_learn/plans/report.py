@@ -8,7 +8,7 @@ aggregate. The page's drill-down and trend are in `details`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..clock import local_today
@@ -80,6 +80,8 @@ class UnitRow:
             "trained_pct": self.trained_pct,
             "accessed_target_met": self.accessed_target_met,
             "trained_target_met": self.trained_target_met,
+            "classes": c.classes,
+            "participations": c.participations,
         }
 
 
@@ -236,7 +238,7 @@ def build(
         aud = Audience([], set(), set())
     scope = _scope(history, tree, aud, unit_code, within)
     reqs = requirements(plan)
-    rule = Rule.of(reqs)
+    rule = Rule.of(reqs, counting.serving_classes(plan))
     window = Window.of(plan.starts, as_of)
     # Only the units the report shows are counted: the audience, or the asked unit's part of it.
     narrow = scope is not None and scope.id not in aud.roots
@@ -248,6 +250,15 @@ def build(
             counting.unit_counts_query(rule, window, counted, narrow=narrow)
         )
     } if counted else {}
+    if rule.classes and counted:
+        for unit_id, class_id, participations in db.session.execute(
+            counting.unit_classes_query(rule, window)
+        ):
+            if unit_id not in counted:
+                continue
+            counts = own.get(unit_id, Counts())
+            own[unit_id] = replace(counts, participations=counts.participations + participations,
+                                   class_ids=counts.class_ids | {class_id})  # fmt: skip
     rolled = _rolled(tree, aud, own)
     if scope is None:
         starts = aud.roots

@@ -1,9 +1,10 @@
 """Where learning events are read: the source tables, as streams of `statements.Event`.
 
-Four sources, each a table whose ids only grow: access events (`tracking`, the one writer of
+Five sources, each a table whose ids only grow: access events (`tracking`, the one writer of
 lesson and document views, downloads and completions), quiz attempts (attempted when
-submitted, passed or failed once graded), questions asked and answers posted (`qa`). This
-module only reads them; no feature imports it.
+submitted, passed or failed once graded), questions asked and answers posted (`qa`), and class
+attendance (`classes`: a row present or late is an "attended"). This module only reads them;
+no feature imports it.
 
 Each source answers two questions: its events in a time window, in time order and in batches
 (`events_between`, for the export), and the rows after a read position that still lack a
@@ -16,18 +17,21 @@ import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from ..clock import LOCAL_TZ
+from ..classes.models import ATTENDED, Attendance, ClassSession, TrainingClass
+from ..clock import LOCAL_TZ, utcnow
 from ..coltypes import UTCDateTime
 from ..extensions import db
 from ..kb.models import Attachment, Document
 from ..lessons.models import Lesson, Module
 from ..org import service as org_service
+from ..plans import counting
+from ..plans.service import list_plans
 from ..qa.models import Post, Question
 from ..quiz.models import CLOSED_STATUSES, OPEN, Attempt, AttemptItem, Quiz
 from ..tracking import events as tracking
@@ -36,6 +40,9 @@ from . import statements as st
 from .models import XapiStatement
 
 BATCH = 1000
+REOPEN = timedelta(days=30)
+"""Attendance at a session that started this recently is scanned again whatever the read
+position, so a row corrected to present or late after the tick passed it is still collected."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class Stream:
     time: Callable[[], Any]
     id: Any
     make: Callable[[Any], st.Event]
+    reopen: Callable[[datetime], Any] | None = None
+    """Rows still open to collection behind the read position (their rows may change)."""
 
 
 # --- access events -----------------------------------------------------------------------------
@@ -165,8 +174,36 @@ def _answer_event(row) -> st.Event:
                     name=f"Câu hỏi số {row.question_id}", extra={"answer": row.sid})
 
 
+# --- class attendance --------------------------------------------------------------------------
+
+
+def _attendance_query() -> Select:
+    a, s, c = Attendance, ClassSession, TrainingClass
+    return (
+        select(a.id.label("sid"), a.user_id, s.starts_at.label("at"), a.status,
+               s.id.label("session_id"), s.topic, c.id.label("class_id"),
+               c.title.label("class_title"), c.module_slugs, c.plan_slugs)
+        .join(s, s.id == a.session_id)
+        .join(c, c.id == s.class_id)
+        .where(a.status.in_(ATTENDED))
+    )  # fmt: skip
+
+
+def _attendance_event(row) -> st.Event:
+    day = row.at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
+    name = f"{row.class_title} — buổi ngày {day}" + (f": {row.topic}" if row.topic else "")
+    modules = tuple(m for m in row.module_slugs or () if isinstance(m, str))
+    plans = tuple(p for p in row.plan_slugs or () if isinstance(p, str))
+    return st.Event(kind=st.CLASS_ATTENDED, source_id=row.sid, user_id=row.user_id, at=row.at,
+                    path=f"/classes/{row.class_id}/sessions/{row.session_id}",
+                    activity_type="meeting", name=name,
+                    parent=(f"/classes/{row.class_id}", "course", row.class_title),
+                    extra={"attendance": row.status}, serving=(modules, plans))
+
+
 ACCESS, ATTEMPT, QUESTION, ANSWER = "access", "attempt", "question", "answer"
-SOURCES = (ACCESS, ATTEMPT, QUESTION, ANSWER)
+ATTENDANCE = "attendance"
+SOURCES = (ACCESS, ATTEMPT, QUESTION, ANSWER, ATTENDANCE)
 
 STREAMS = (
     Stream(ACCESS, tuple(_ACCESS_KINDS.values()), _access_query, lambda: AccessEvent.at,
@@ -179,6 +216,9 @@ STREAMS = (
            Question.id, _question_event),
     Stream(ANSWER, (st.ANSWER_POSTED,), _answer_query, lambda: Post.created_at, Post.id,
            _answer_event),
+    Stream(ATTENDANCE, (st.CLASS_ATTENDED,), _attendance_query, lambda: ClassSession.starts_at,
+           Attendance.id, _attendance_event,
+           reopen=lambda now: ClassSession.starts_at >= now - REOPEN),
 )
 
 
@@ -193,6 +233,27 @@ def with_units(found: Sequence[st.Event]) -> list[st.Event]:
             codes[(day, user_id)] = unit.code
     return [replace(e, unit_code=codes.get((e.at.astimezone(LOCAL_TZ).date(), e.user_id)))
             for e in found]
+
+
+def with_plans(found: Sequence[st.Event]) -> list[st.Event]:
+    """Class events with the live plans their class serves (`counting.serves`), as grouping."""
+    if all(e.serving is None for e in found):
+        return list(found)
+    plans = list_plans()
+    out = []
+    for event in found:
+        if event.serving is not None:
+            modules, slugs = event.serving
+            served = tuple((f"/reports/plans/{p.slug}", None, p.title) for p in plans
+                           if counting.serves(p, list(modules), list(slugs)))
+            event = replace(event, grouping=served, serving=None)
+        out.append(event)
+    return out
+
+
+def finished(found: Sequence[st.Event]) -> list[st.Event]:
+    """The events with what their statements need from other tables: units, plans."""
+    return with_plans(with_units(found))
 
 
 # --- the export: every stream in a window, in time order, in batches ---------------------------
@@ -214,7 +275,7 @@ def _stream_between(stream: Stream, start: datetime | None,
         rows = db.session.execute(query.order_by(time, stream.id).limit(BATCH)).all()
         if not rows:
             return
-        yield from with_units([stream.make(row) for row in rows])
+        yield from finished([stream.make(row) for row in rows])
         last = (rows[-1].at, rows[-1].sid)
         if len(rows) < BATCH:
             return
@@ -238,25 +299,32 @@ def _collected(kinds: tuple[str, ...], id_column) -> Any:
 
 
 def uncollected(source: str, position: int, limit: int) -> list[st.Event]:
-    """Up to limit events of a source's rows after position with no statement yet, by id."""
+    """Up to limit events of a source's rows after position (or still open: `Stream.reopen`)
+    with no statement yet, by id."""
     found: list[st.Event] = []
+    now = utcnow()
     for stream in (s for s in STREAMS if s.source == source):
+        after = stream.id > position
+        if stream.reopen is not None:
+            after = or_(after, stream.reopen(now))
         rows = db.session.execute(
             stream.query()
-            .where(stream.id > position, ~_collected(stream.kinds, stream.id))
+            .where(after, ~_collected(stream.kinds, stream.id))
             .order_by(stream.id)
             .limit(limit)
         ).all()
         found.extend(stream.make(row) for row in rows)
     found.sort(key=lambda e: (e.source_id, e.kind))
-    return with_units(found[:limit])
+    return finished(found[:limit])
 
 
 def settled_position(source: str, position: int) -> int:
     """The highest id such that every visible row up to it needs nothing more collected.
 
     Access events, questions and answers never change once written: it is the highest id with
-    a statement (rows the scan skips, such as a view of a deleted lesson, never get one). A
+    a statement (rows the scan skips, such as a view of a deleted lesson, never get one).
+    Attendance rows may change, but those of recent sessions are scanned again anyway
+    (`REOPEN`), so their position moves the same way. A
     quiz attempt stays unfinished while it is open or waits for an essay's grade: the position
     stops before the first such attempt.
     """

@@ -8,7 +8,8 @@ as a plain dict, ready for JSON. The shapes are described in docs/xapi.md.
   xAPI vocabulary registry (registry.tincanapi.com), as does the `document` activity type.
 - **Activity ids** are IRIs under SITE_URL that name the thing, not a version of it, and match
   the pages' addresses (`{SITE_URL}/modules/<module>/<lesson>`, `/kb/<document>`,
-  `/kb/<document>/files/<id>`, `/quizzes/<quiz>`, `/qa/<question>`), so they stay stable.
+  `/kb/<document>/files/<id>`, `/quizzes/<quiz>`, `/qa/<question>`,
+  `/classes/<class>/sessions/<session>`, `/reports/plans/<plan>`), so they stay stable.
 - **The actor** is an `account` whose `homePage` is SITE_URL and whose `name` is
   HMAC-SHA256(XAPI_ACTOR_KEY, account id): stable, and it names no one to the store. Without
   XAPI_ACTOR_KEY the key is derived from SECRET_KEY; changing either changes every pseudonym.
@@ -48,6 +49,7 @@ VERBS = {
     "failed": ADL + "failed",
     "asked": ADL + "asked",
     "answered": ADL + "answered",
+    "attended": ADL + "attended",
 }
 ACTIVITY_TYPES = {
     "lesson": "http://adlnet.gov/expapi/activities/lesson",
@@ -56,7 +58,10 @@ ACTIVITY_TYPES = {
     "file": "http://adlnet.gov/expapi/activities/file",
     "assessment": "http://adlnet.gov/expapi/activities/assessment",
     "question": "http://adlnet.gov/expapi/activities/question",
+    "meeting": "http://adlnet.gov/expapi/activities/meeting",  # a class session
+    "course": "http://adlnet.gov/expapi/activities/course",  # a class
 }
+"""A plan has no activity type of its own in ADL's vocabulary: its definition names no type."""
 
 # The kinds of event, as they name statement ids and outbox rows: never rename one.
 LESSON_VIEW = "lesson-view"
@@ -67,8 +72,9 @@ QUIZ_ATTEMPT = "quiz-attempt"
 QUIZ_RESULT = "quiz-result"
 QUESTION_ASKED = "qa-question"
 ANSWER_POSTED = "qa-answer"
+CLASS_ATTENDED = "class-attended"
 KINDS = (LESSON_VIEW, LESSON_COMPLETE, DOCUMENT_VIEW, ATTACHMENT_DOWNLOAD, QUIZ_ATTEMPT,
-         QUIZ_RESULT, QUESTION_ASKED, ANSWER_POSTED)
+         QUIZ_RESULT, QUESTION_ASKED, ANSWER_POSTED, CLASS_ATTENDED)
 
 
 class XapiError(Exception):
@@ -80,8 +86,10 @@ class Event:
     """One learning event, as read from its source table.
 
     `path` is the activity's address below SITE_URL; `parent` (path, type, name) the activity
-    it belongs to (a lesson's module, a file's document); `score`, `max_score` and `passed`
-    only for a quiz result.
+    it belongs to (a lesson's module, a file's document, a session's class); `grouping` the
+    activities it counts towards (the plans a class serves; type None: no type); `score`,
+    `max_score` and `passed` only for a quiz result. `serving` carries a class's modules and
+    plans from the source to `sources.with_plans`, which turns it into `grouping`.
     """
 
     kind: str
@@ -97,6 +105,8 @@ class Event:
     max_score: float | None = None
     passed: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    grouping: tuple[tuple[str, str | None, str], ...] = ()
+    serving: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def site_url() -> str:
@@ -135,12 +145,11 @@ def timestamp(at: datetime) -> str:
     return at.astimezone(LOCAL_TZ).isoformat(timespec="milliseconds")
 
 
-def _activity(iri: str, kind: str, name: str) -> dict[str, Any]:
-    return {
-        "objectType": "Activity",
-        "id": iri,
-        "definition": {"type": ACTIVITY_TYPES[kind], "name": {LANGUAGE: name or iri}},
-    }
+def _activity(iri: str, kind: str | None, name: str) -> dict[str, Any]:
+    definition: dict[str, Any] = {"name": {LANGUAGE: name or iri}}
+    if kind is not None:
+        definition = {"type": ACTIVITY_TYPES[kind], **definition}
+    return {"objectType": "Activity", "id": iri, "definition": definition}
 
 
 _VERB_OF = {
@@ -151,6 +160,7 @@ _VERB_OF = {
     QUIZ_ATTEMPT: "attempted",
     QUESTION_ASKED: "asked",
     ANSWER_POSTED: "answered",
+    CLASS_ATTENDED: "attended",
 }
 """The verb of each kind but a quiz result's (passed or failed)."""
 
@@ -171,9 +181,15 @@ def build(event: Event, *, base: str | None = None, key: bytes | None = None) ->
         extensions[f"{base}/xapi/extensions/{name}"] = value
     context: dict[str, Any] = {"platform": PLATFORM, "language": LANGUAGE,
                                "extensions": extensions}
+    activities: dict[str, list[dict[str, Any]]] = {}
     if event.parent:
         path, kind, name = event.parent
-        context["contextActivities"] = {"parent": [_activity(base + path, kind, name)]}
+        activities["parent"] = [_activity(base + path, kind, name)]
+    if event.grouping:
+        activities["grouping"] = [_activity(base + path, kind, name)
+                                  for path, kind, name in event.grouping]
+    if activities:
+        context["contextActivities"] = activities
     statement: dict[str, Any] = {
         "id": statement_id(event.kind, event.source_id),
         "actor": {

@@ -110,7 +110,7 @@ def test_exports_hold_the_same_numbers_as_the_json(app, world):
     assert set(data["units"][0]) == {
         "code", "name", "level", "parent_code", "roster", "accessed", "trained",
         "never_signed_in", "accessed_pct", "trained_pct", "accessed_target_met",
-        "trained_target_met",
+        "trained_target_met", "classes", "participations",
     }  # fmt: skip
     by_code = {u["code"]: u for u in data["units"]}
     assert by_code["TINH"]["roster"] == 4 and by_code["TINH"]["trained"] == 1
