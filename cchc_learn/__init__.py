@@ -22,9 +22,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _fill_paths(app)
 
-    from . import boundary, database, errors, numbers, security, timefmt
+    from . import assets, boundary, database, errors, metrics, numbers, security, timefmt
     from .extensions import csrf, db, limiter, login_manager, migrate
 
+    metrics.init_app(app)  # first: its timer starts before every other hook
+    assets.init_app(app)
     boundary.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=app.config["MIGRATIONS_DIR"])

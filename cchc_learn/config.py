@@ -42,6 +42,8 @@ class Defaults:
 
     LOGIN_RATE_LIMIT = "300 per minute"  # per address, on top of the failure counting
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… to share limits across workers
+    # Redis unreachable: count in each worker meanwhile instead of failing every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_DEFAULT: str | None = None
 
@@ -49,6 +51,7 @@ class Defaults:
     ORGANISATION_NAME = "Sở Nội vụ"
     MIN_SECRET_KEY_LENGTH = 32
     SITE_URL: str | None = None  # https://… : links in e-mails sent outside a request
+    METRICS_TOKEN: str | None = None  # bearer token Prometheus sends to /metrics (metrics.py)
 
     # E-mail (Flask-Mailman); no MAIL_SERVER, no e-mail: notices stay in the app.
     MAIL_SERVER: str | None = None

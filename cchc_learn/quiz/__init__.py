@@ -13,7 +13,7 @@ from .. import navigation, periodic
 def init_app(app: Flask) -> None:
     """Register the models, both blueprints (officials' and trainers' pages), menu and CLI."""
     from ..content import kinds
-    from . import blueprints, cli, content, models  # noqa: F401
+    from . import blueprints, cli, content, gauges, models  # noqa: F401
     from .analysis import views as analysis_views  # noqa: F401
     from .attempts import trainer_views, views  # noqa: F401
     from .banks import views as bank_views  # noqa: F401
@@ -26,5 +26,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprints.attempts_bp)
     app.cli.add_command(cli.quiz_cli)
     periodic.register_job(app, "quiz", cli.sweep_job)
+    gauges.register(app)
     kinds.register(app, content.QUIZZES)
     navigation.register(app, navigation.NavEntry("quiz.index", "Kiểm tra", 30))

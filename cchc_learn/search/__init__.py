@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     """Register the change log, pages, API, CLI, health check and quickstart step."""
     from ..backup import hooks
     from ..quickstart import INDEX, register_step
-    from . import cli, dictionary, indexer, models, restored, views  # noqa: F401
+    from . import cli, dictionary, gauges, indexer, models, restored, views  # noqa: F401
 
     # A dictionary.yaml that does not parse stops the start, not every search.
     dictionary.load()
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.search_cli)
     navigation.register(app, navigation.NavEntry("search.search_page", "Tìm kiếm", 40))
     health.register(app, "search_index", _health)
+    gauges.register(app)
     register_step(app, "Xây dựng chỉ mục tìm kiếm", _build_if_missing, order=INDEX)
     hooks.register(app, "Tìm kiếm", restored.after_restore, before=restored.before_restore)
 

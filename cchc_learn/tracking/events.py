@@ -54,6 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from .. import metrics
 from ..clock import LOCAL_TZ, utcnow
 from ..database import short_write, writes_declared
 from ..extensions import db
@@ -123,7 +124,8 @@ def record(user_id: int, access: Access, *, at: datetime | None = None) -> None:
     SQLite no write lock is held while the page renders, and a failed write raises (the user
     gets an error page instead of a page whose view went unrecorded). Either way the summary
     row changes in the same transaction as the event: a trigger on access_event does it
-    (migration 0015), so a view holds SQLite's write lock for one statement.
+    (migration 0015), so a view holds SQLite's write lock for one statement. The
+    `cchc_access_events_total` counter of /metrics moves when the event is committed.
     """
     values = {
         "user_id": user_id,
@@ -135,10 +137,12 @@ def record(user_id: int, access: Access, *, at: datetime | None = None) -> None:
     }
     if writes_declared():
         db.session.add(AccessEvent(**values))
+        metrics.count_access_event(access.ref.type, access.action)  # once its owner commits
         return
     with short_write():
         # One plain INSERT: a page view has no object to track, flush or expire afterwards.
         db.session.connection().execute(_INSERT, values)
+        metrics.count_access_event(access.ref.type, access.action)
 
 
 def accessed(

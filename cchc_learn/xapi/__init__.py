@@ -13,6 +13,7 @@ from .. import periodic
 def init_app(app: Flask) -> None:
     """Register the admin page, `cchc-learn xapi` and the tick job."""
     from . import (
+        gauges,
         models,  # noqa: F401  (the tables)
         outbox,
         views,
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     from .cli import xapi_cli
 
     app.register_blueprint(views.bp)
+    gauges.register(app)
     app.cli.add_command(xapi_cli)
     # A feature's job (registered last, it runs after the others'): what it sends is its own.
     periodic.register_job(app, "xapi", lambda: str(outbox.send_due()))

@@ -377,6 +377,10 @@ SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {
     ("quiz.import_preview", "signed_in"): (404, None),
     # The compliance API needs ?plan=: without it, a JSON error.
     ("reports_api.api_compliance", "signed_in"): (400, None),
+    # /metrics answers a bearer token or an admin; to anyone else it is a missing page.
+    ("metrics.scrape", "anonymous"): (404, None),
+    ("metrics.scrape", "signed_in"): (404, None),
+    ("metrics.scrape", "admin"): (200, None),
 }
 
 # Tables a GET request may write by design (for example access events), with the reason.

@@ -169,8 +169,9 @@ def expected_get(app: Flask, rule: Rule, who: str) -> tuple[int, str | None]:
     kind = ANONYMOUS if who == ANONYMOUS else "signed_in"
     # An exception describes what the users the route's rule lets in get; the rest are
     # refused by the rule as usual.
-    if (rule.endpoint, kind) in SPECIAL_GET and allowed(app, rule, who):
-        return SPECIAL_GET[(rule.endpoint, kind)]
+    for key in ((rule.endpoint, who), (rule.endpoint, kind)):  # a role's own exception first
+        if key in SPECIAL_GET and allowed(app, rule, who):
+            return SPECIAL_GET[key]
     if allowed(app, rule, who):
         return 200, None
     if who == ANONYMOUS:
