@@ -311,6 +311,10 @@ def _training_class(app, world) -> tuple[int, int]:
 SAMPLES: dict[str, Sampler] = {
     # A POST-only route, refused (CSRF, role) before the batch is looked up: any token will do.
     "admin.confirm_import:token": lambda app, world: "lo-nhap-mau",
+    # The class imports' confirmations are POST-only too, refused (CSRF, role) first.
+    "class_imports.confirm_roster:token": lambda app, world: "lo-nhap-mau",
+    "class_imports.confirm_sheet:token": lambda app, world: "lo-nhap-mau",
+    "class_imports.confirm_past:token": lambda app, world: "lo-nhap-mau",
     "user_id": lambda app, world: world.user_ids["official"],
     "unit_id": lambda app, world: world.unit_ids["XA"],
     "ident": lambda app, world: _document(app, world)[0],
