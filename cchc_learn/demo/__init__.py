@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from . import cli, qa_demo
 
     app.cli.add_command(cli.quickstart_command)
+    app.cli.add_command(cli.demo_group)
     quickstart.register_step(app, "Tạo tỉnh mẫu và tài khoản mẫu", cli.create_accounts,
                              order=quickstart.ACCOUNTS)
     quickstart.register_step(app, "Nạp câu hỏi mẫu cho kênh hỏi đáp", qa_demo.quickstart_step,

@@ -10,6 +10,8 @@ from .. import quickstart
 from ..database import declare_write
 from . import data
 
+SEED_DEFAULT = 4599
+
 
 def create_accounts() -> None:
     """The quickstart step creating the demo province and accounts (passwords shown at the end)."""
@@ -38,6 +40,43 @@ def quickstart_command(no_serve: bool, host: str, port: int) -> None:
         return
     click.echo(f"\nMở http://{host}:{port}/ trong trình duyệt (Ctrl+C để dừng).")
     serve(current_app._get_current_object(), host, port)
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Dữ liệu mẫu cho thử tải và đo hiệu năng."""
+
+
+@demo_group.command("scale")
+@click.option("--officials", required=True, help="Số cán bộ (10 – 5.000.000).")
+@click.option("--events", "n_events", required=True, help="Số sự kiện truy cập.")
+@click.option("--seed", default=str(SEED_DEFAULT), show_default=True,
+              help="Cùng hạt giống cho cùng dữ liệu.")
+@with_appcontext
+def scale_command(officials: str, n_events: str, seed: str) -> None:
+    """Build a national-size synthetic dataset (an empty database, or one this command made)."""
+    from flask_migrate import upgrade
+
+    from . import scale
+
+    declare_write()
+    click.echo("· Cập nhật cơ sở dữ liệu (migrations)…")
+    upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+    try:
+        result = scale.build(officials, n_events, seed, progress=click.echo)
+    except scale.ScaleError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"\nXong sau {result.seconds['total']:.0f} giây ("
+               + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items() if v >= 1)
+               + "). Số dòng đã ghi:")
+    for name, count in result.counts.items():
+        click.echo(f"  {name:<20} {count:>14,}".replace(",", "."))
+    click.echo("\nTài khoản quản trị, giải đáp, giảng viên (mật khẩu chung, chỉ in MỘT LẦN): "
+               f"{result.password}")
+    click.echo("  " + ", ".join(result.staff[:8]) + (" …" if len(result.staff) > 8 else ""))
+    click.echo("Cán bộ (cb0000001 …) chưa có mật khẩu: cchc-learn users reset-password TÊN.")
+    click.echo("Tìm kiếm chưa có dữ liệu mới: chạy cchc-learn search reindex nếu cần.")
 
 
 def _print_accounts(result: data.DemoResult) -> None:
