@@ -17,7 +17,7 @@ from ..auth.models import User
 from ..clock import LOCAL_TZ, travelling, utcnow
 from ..database import declare_write
 from ..extensions import db
-from . import roster, service, sheet_import
+from . import links, roster, service, sheet_import
 from .models import ABSENT, EXCUSED, LATE, ONLINE, PRESENT, TrainingClass
 from .sheet_rows import SIGN_IN
 
@@ -87,8 +87,8 @@ def add_demo_classes(echo=click.echo) -> None:
     users = {u.username: u for u in db.session.scalars(
         select(User).where(User.username.in_([*ROOM_PEOPLE, *ONLINE_PEOPLE, "giangvien"])))}
     trainer = users.get("giangvien")
-    if trainer is None or len(users) < 41:
-        return
+    if trainer is None or len(users) < 41 or PLAN not in links.plans_by_slug():
+        return  # no demo accounts or no demo plan (a content/ without plans): nothing to serve
     now = utcnow()
     with travelling() as go:
         go(datetime(2026, 9, 1, 2, 0, tzinfo=UTC))
