@@ -89,8 +89,35 @@ def get_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
-def authenticate(username: str, password: str, ip: str) -> SignIn:
-    """Check a username and password, applying throttling; the caller commits."""
+@dataclass(frozen=True)
+class Checked:
+    """A password checked against the hash an account had (None: no such account)."""
+
+    password_hash: str | None
+    ok: bool
+
+
+def check_first(username: str, password: str, ip: str) -> Checked | None:
+    """Check the password with reads only (the slow part); None when sign-in is paused.
+
+    `authenticate(..., checked=…)` then decides and writes in a short transaction, so no
+    write lock is held while argon2 runs (on SQLite, the whole database's).
+    """
+    name = normalise_username(username)[:64]
+    if throttle.is_blocked(name, ip):
+        return None
+    user = get_by_username(name)
+    stored = user.password_hash if user else None
+    return Checked(stored, verify_password(stored, password))
+
+
+def authenticate(username: str, password: str, ip: str, *,
+                 checked: Checked | None = None) -> SignIn:
+    """Check a username and password, applying throttling; the caller commits.
+
+    checked: what `check_first` found; used when the account's hash is still the one it
+    checked (the password is checked again otherwise).
+    """
     name = normalise_username(username)[:64]
     throttle.hold_account(name)
     if throttle.is_blocked(name, ip):
@@ -98,7 +125,11 @@ def authenticate(username: str, password: str, ip: str) -> SignIn:
             "Đăng nhập tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau ít phút."
         )
     user = get_by_username(name)
-    ok = verify_password(user.password_hash if user else None, password)
+    stored = user.password_hash if user else None
+    if checked is not None and checked.password_hash == stored:
+        ok = checked.ok
+    else:
+        ok = verify_password(stored, password)
     if not ok or user is None or not user.active:
         throttle.note_failure(name, ip)
         raise InvalidCredentials("Tên đăng nhập hoặc mật khẩu không đúng.")

@@ -6,7 +6,9 @@ LOCKED` on PostgreSQL; on SQLite the write lock serialises claims), so two hosts
 once never take the same row. Each message is marked sent in its own write right after the
 SMTP server accepts it. A process killed between the server's acceptance and that write leaves
 a claimed, unsent row: its claim lapses after `LEASE` and the next tick sends it again — the
-one case of a duplicate. A claim left by a killed process is never lost either way.
+one case of a duplicate. A claim left by a killed process is never lost either way. Every
+sending of a row carries the same Message-ID (`message_id`), so the copy sent again is the same
+message to whoever receives it, and mail systems that drop a Message-ID seen before keep one.
 
 A failed send (server down, refused) releases the row with `attempts + 1`, the error, and a
 retry time that backs off; after `MAX_ATTEMPTS` the row stays unsent with its last error.
@@ -20,6 +22,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from flask_mailman import EmailMessage, Mail
@@ -58,6 +61,18 @@ class _Claimed:
     to_address: str
     subject: str
     body: str
+    created_at: datetime
+
+
+def message_id(mail_id: int, created_at: datetime, domain: str) -> str:
+    """The Message-ID of an outbox row: the same on every sending of that row."""
+    return f"<outbox.{mail_id}.{created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
+def _domain() -> str:
+    """The site's host name (SITE_URL), or this host's, for Message-IDs."""
+    host = urlsplit(current_app.config.get("SITE_URL") or "").hostname
+    return host or socket.getfqdn() or "localhost"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -89,7 +104,8 @@ def _claim(limit: int, token: str, now: datetime) -> list[_Claimed]:
         # The due conditions again: a row another sender took meanwhile is not taken twice.
         .where(OutboxMail.id.in_(due_ids), *_due(now))
         .values(claimed_at=now, claimed_by=token)
-        .returning(OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.body)
+        .returning(OutboxMail.id, OutboxMail.to_address, OutboxMail.subject, OutboxMail.body,
+                   OutboxMail.created_at)
         .execution_options(synchronize_session=False)
     ).all()
     return sorted((_Claimed(*row) for row in rows), key=lambda mail_row: mail_row.id)
@@ -155,6 +171,7 @@ def send_due(limit: int = 100) -> SendSummary:
 
 def _send(claimed: list[_Claimed], token: str, started: datetime) -> SendSummary:
     sender = current_app.config.get("MAIL_DEFAULT_SENDER")
+    domain = _domain()
     connection = mail.get_connection(fail_silently=False)
     try:
         connection.open()
@@ -170,7 +187,8 @@ def _send(claimed: list[_Claimed], token: str, started: datetime) -> SendSummary
                 failed += len(claimed) - index
                 break
             message = EmailMessage(
-                row.subject, row.body, sender, [row.to_address], connection=connection
+                row.subject, row.body, sender, [row.to_address], connection=connection,
+                headers={"Message-ID": message_id(row.id, row.created_at, domain)},
             )
             try:
                 message.send()

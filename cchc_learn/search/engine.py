@@ -309,7 +309,11 @@ class SearchIndex:
         current = generations.read_current(self.index_dir)
         if current is None:
             raise IndexUnavailable(self.index_dir, "chưa có chỉ mục")
-        if not current.is_dir():
+        try:
+            found = current.is_dir()
+        except OSError as exc:  # unreadable: the same as gone, for a search
+            raise IndexUnavailable(current, f"không đọc được thư mục chỉ mục: {exc!r}") from exc
+        if not found:
             raise IndexUnavailable(current, "thư mục chỉ mục không còn")
         return current
 

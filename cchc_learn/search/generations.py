@@ -31,15 +31,26 @@ def new_generation_dir(index_dir: Path) -> Path:
     return index_dir / f"{PREFIX}{stamp}-{fraction:09d}-{os.getpid()}"
 
 
+MAX_POINTER = 4096
+"""The longest pointer read: a path, never more."""
+
+
 def read_current(index_dir: Path) -> Path | None:
-    """Return the live generation directory named by CURRENT, or None without one."""
+    """Return the live generation directory named by CURRENT, or None without a usable one.
+
+    A pointer that cannot be read or is not a path (a failing disk, a file overwritten with
+    other bytes) counts as none: the index is then unavailable and a search rebuilds it.
+    """
     try:
-        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+        with open(index_dir / CURRENT_FILE, "rb") as fh:
+            name = fh.read(MAX_POINTER + 1).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
         return None
-    if not name:
+    if not name or len(name) > MAX_POINTER or not name.isprintable():
         return None
     path = Path(name)
+    if any(len(part.encode("utf-8")) > 255 for part in path.parts):
+        return None  # no file system names a directory so
     return path if path.is_absolute() else index_dir / path
 
 

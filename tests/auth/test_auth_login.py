@@ -64,6 +64,59 @@ def test_simultaneous_wrong_passwords_get_no_more_checks_than_the_limit(app):
     assert failures == ["hocvien"] * limit
 
 
+def _another_writer_can_write(app, username: str) -> bool:
+    """Whether another connection could take the write locks a sign-in would hold now."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(url.database, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:  # "database is locked"
+            return False
+        finally:
+            conn.close()
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        # The sign-in's hold on the account (auth/throttle.py).
+        free = conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 7041))",
+                            (username,)).fetchone()[0]
+        if free:
+            conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 7041))", (username,))
+        return free
+
+
+def test_no_write_lock_is_held_while_the_password_is_checked(app, client, monkeypatch):
+    """A campaign's officials signing in at once must not queue on a lock behind argon2."""
+    from argon2 import PasswordHasher
+
+    make_user(app, "hocvien")
+    csrf_token(client, app)
+    real_verify = PasswordHasher.verify
+    seen: list[bool] = []
+
+    def verify(self, password_hash, password):
+        seen.append(_another_writer_can_write(app, "hocvien"))
+        return real_verify(self, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    wrong = login(client, app, "hocvien", "sai-mat-khau-roi")
+    right = login(app.test_client(), app, "hocvien", follow_redirects=True)
+    assert wrong.status_code == 401 and "Xin chào" in page_text(right)
+    assert seen == [True, True]  # each password checked once, with no lock held
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "hocvien"))
+        assert user.last_login_at is not None
+        # The failure was counted, then the right password cleared the account's failures.
+        assert db.session.scalars(db.select(LoginFailure)).all() == []
+
+
 def test_one_nat_address_does_not_lock_out_colleagues(app, client):
     make_user(app, "nguoibisai")
     make_user(app, "dongnghiep")

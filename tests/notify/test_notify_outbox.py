@@ -169,6 +169,29 @@ def test_a_claim_left_by_a_killed_sender_lapses_after_the_lease(app, sink, clock
     assert send(app).sent == 1 and len(sink.messages) == 1
 
 
+def test_a_mail_sent_again_after_a_killed_sender_keeps_its_message_id(app, sink, clock):
+    """The sender died after the server took the mail and before it wrote "sent"."""
+    user_id = make_recipient(app)
+    record(app, user_id)
+    record(app, user_id)
+    assert send(app).sent == 2
+    first, other = outbox(app)
+    with app.app_context():
+        declare_write()
+        db.session.execute(
+            update(OutboxMail).where(OutboxMail.id == first.id)
+            .values(sent_at=None, claimed_at=clock.now(), claimed_by="killed:1:x")
+        )
+        db.session.commit()
+    clock.advance(minutes=11)
+    assert send(app).sent == 1
+    ids = [m["Message-ID"] for m in sink.messages]
+    expected = sending.message_id(first.id, first.created_at, "hoc.sonoivu.example.gov.vn")
+    assert ids == [expected, sending.message_id(
+        other.id, other.created_at, "hoc.sonoivu.example.gov.vn"), expected]
+    assert len(set(ids)) == 2
+
+
 def test_without_mail_settings_nothing_is_queued_or_sent(app, monkeypatch):
     app.config["MAIL_SERVER"] = None
     user_id = make_recipient(app)

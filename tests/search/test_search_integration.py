@@ -232,6 +232,38 @@ def test_a_damaged_index_degrades_then_is_rebuilt(app, official, how):
     assert official.get("/healthz").get_json()["checks"]["search_index"]["ok"] is True
 
 
+@pytest.mark.parametrize("pointer", [
+    None,  # every file, the pointer too, overwritten in place with random bytes
+    b"gen-\x00" + b"x" * 60,  # decodes, but names no path
+])
+def test_an_index_directory_overwritten_whole_degrades_then_is_rebuilt(app, official, pointer):
+    import random
+
+    index_dir = Path(app.config["SEARCH_INDEX_DIR"])
+    assert official.get("/api/v1/search?q=một cửa").get_json()["total"] >= 1
+    rng = random.Random(5)
+    files = [p for p in sorted(index_dir.rglob("*")) if p.is_file() and p.suffix != ".lock"]
+    for path in files:
+        with open(path, "r+b") as fh:  # in place, as a failing disk spoils a file
+            fh.write(rng.randbytes(max(path.stat().st_size, 64)))
+    if pointer is not None:
+        (index_dir / generations.CURRENT_FILE).write_bytes(pointer)
+    assert len(files) >= 4
+    page = official.get("/search?q=một cửa")
+    assert page.status_code == 200
+    assert "Chỉ mục tìm kiếm đang được xây dựng lại" in page_text(page)
+    assert official.get("/healthz").status_code == 200
+    for _ in range(100):
+        response = official.get("/api/v1/search?q=một cửa")
+        assert response.status_code == 200
+        if response.get_json()["total"]:
+            break
+        time.sleep(0.2)
+    assert "61/2018/NĐ-CP" in [r.get("number") for r in response.get_json()["results"]]
+    assert generations.read_current(index_dir).is_dir()
+    assert official.get("/healthz").get_json()["checks"]["search_index"]["ok"] is True
+
+
 def test_anonymous_api_call_is_refused_in_json(app, client):
     response = client.get("/api/v1/search?q=x")
     assert response.status_code == 401 and response.get_json()["error"]["status"] == 401
