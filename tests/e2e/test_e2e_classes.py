@@ -152,3 +152,14 @@ def test_a_class_from_creation_to_self_check_in(app, monday, browser_pages):
         ("present", "checkin", ""), ("late", "grid", "Đến 9 giờ"), ("present", "grid", ""),
         ("excused", "grid", ""),
     ])  # fmt: skip
+
+    # The compliance report counts the class: three attended (present or late), beside the rates.
+    admin = browser_pages.open({"width": 1280, "height": 900})
+    sign_in(admin, "quantri")
+    admin.goto("/reports/plans/q1")
+    expect(admin.locator(".stat", has_text="lượt tham dự")).to_contain_text(
+        "1 lớp bồi dưỡng phục vụ kế hoạch, 3 lượt tham dự"
+    )
+    expect(admin.locator(".stat", has_text="đã được bồi dưỡng")).to_contain_text(
+        "3 người đã được bồi dưỡng"
+    )
