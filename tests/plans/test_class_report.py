@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
-from class_world import make_class
+from class_records import make_class
 from helpers import login, make_unit, make_user, page_text, post
 from plan_world import make_materials, make_plan
 from sqlalchemy import event, func, select

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
-from class_world import attended_on, make_class, set_status
+from class_records import attended_on, make_class, set_status
 from helpers import login, make_unit, make_user, page_text
 from plan_world import at, complete_all, make_materials, make_plan, pass_quiz, view_all
 from sqlalchemy import event

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from class_world import make_class, set_status
+from class_records import make_class, set_status
 from helpers import make_unit, make_user
 from ralph.models.xapi.base.statements import BaseXapiStatement
 from sqlalchemy import select
