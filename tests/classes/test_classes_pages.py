@@ -234,9 +234,13 @@ def test_roster_a_whole_unit_with_descendants_only_active_officials(app, world, 
     assert count(app, ClassParticipant) == 3
 
 
-def test_the_roster_page_keeps_a_slot_for_importing_a_sheet(app, world):
-    source = (app.jinja_loader.get_source(app.jinja_env, "classes/roster.html"))[0]
-    assert "{% block roster_import_link %}{% endblock %}" in source
+def test_the_class_pages_link_to_their_imports(app, world, trainer):
+    class_id = create_class(app, trainer)
+    roster_page = trainer.get(f"/classes/{class_id}/roster").get_data(as_text=True)
+    assert f'href="/classes/{class_id}/roster/import"' in roster_page
+    assert "Nhập danh sách học viên" in roster_page
+    index = trainer.get("/classes/").get_data(as_text=True)
+    assert "/classes/import-past" not in index  # a trainer: past classes are for admins
 
 
 def test_csrf_is_required_on_every_post(app, world, trainer):
