@@ -54,6 +54,7 @@ def test_the_app_registers_its_content_kinds_and_quickstart_steps(tmp_path):
         assert [name for name, _ in steps()] == [
             "Tạo tỉnh mẫu và tài khoản mẫu",
             "Nạp nội dung từ content/",
+            "Lớp bồi dưỡng mẫu năm 2026",
             "Lịch sử học tập mô phỏng cho học viên mẫu",
             "Nạp câu hỏi mẫu cho kênh hỏi đáp",
             "Xây dựng chỉ mục tìm kiếm",
