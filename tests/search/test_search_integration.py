@@ -330,6 +330,72 @@ def test_two_processes_writing_converge(app):
     assert numbers == {f"{i}/KH-SNV" for i in [*range(100, 105), *range(200, 205)]}
 
 
+def _plan_input(number: str, summary: str):
+    from datetime import date
+
+    from cchc_learn.kb import editing
+
+    return editing.DocumentInput(
+        number=number, doc_type="Kế hoạch", issuer="Sở Nội vụ", issued=date(2026, 1, 1),
+        status="in_force", replaced_by="", topics="", summary=summary, body=summary,
+    )
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_change_that_commits_after_a_later_one_is_still_indexed(app):
+    """PostgreSQL hands out ids when rows are written, not when they commit.
+
+    A transaction that noted its change first but committed last must still reach the index
+    after another process has already applied the change that committed before it.
+    """
+    import threading
+
+    from cchc_learn.auth.models import User
+    from cchc_learn.kb import editing
+    from cchc_learn.kb.models import Document
+    from cchc_learn.search.models import log_change
+
+    sync_and_index(app)
+    make_user(app, "giangvien", roles=["trainer"])
+    with app.app_context():
+        actor = db.session.scalar(select(User).where(User.username == "giangvien"))
+        doc_id = editing.save(None, _plan_input("300/KH-SNV", "Bản cũ"), actor).id
+        db.session.commit()
+        indexer.catch_up(wait=True)
+    noted, go = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def slow_editor() -> None:
+        try:
+            with app.app_context():
+                doc = db.session.get(Document, doc_id)
+                doc.summary = "Bản sửa chậm về phiếu khảo sát"
+                log_change("document", doc.id)
+                db.session.flush()
+                noted.set()
+                go.wait(30)
+                db.session.commit()
+        except BaseException as error:  # reported by the assertion below
+            failures.append(error)
+            noted.set()
+
+    thread = threading.Thread(target=slow_editor)
+    thread.start()
+    assert noted.wait(30)
+    with app.app_context():
+        actor = db.session.scalar(select(User).where(User.username == "giangvien"))
+        editing.save(None, _plan_input("301/KH-SNV", "Bản nhanh"), actor)
+        db.session.commit()
+        indexer.catch_up(wait=True)  # applies the quick change while the slow one is open
+    go.set()
+    thread.join(30)
+    assert failures == []
+    with app.app_context():
+        indexer.catch_up(wait=True)
+        result = indexer.get_index().search("phiếu khảo sát", per_page=10, visible_to={"public"})
+        assert "300/KH-SNV" in {h.number for h in result.hits}
+
+
 # Search as officials type it: short numbers, keyboard leftovers, hostile input.
 
 
