@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, SessionTransaction
 
 from .extensions import db
 
 # Whether the current unit of work will write. On SQLite a transaction that reads first and
 # writes later cannot upgrade its lock while another process writes ("database is locked"
-# even under WAL), so writers take the write lock up front with BEGIN IMMEDIATE.
+# even under WAL), so writers take the write lock up front with BEGIN IMMEDIATE. A request
+# reads without it (loading the account, checking the form, rendering Markdown) and takes it
+# when its service starts (`transactional`, `begin_writing`), so the one write lock is held
+# only while the service runs.
 _write_intent: ContextVar[bool] = ContextVar("cchc_write_intent", default=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -39,7 +43,10 @@ def transactional(func: F) -> F:
     def unit_of_work(*args: Any, **kwargs: Any) -> Any:
         depth = _depth.get()
         token = _depth.set(depth + 1)
+        declared = writes_declared()
         try:
+            if depth == 0:
+                begin_writing()
             result = func(*args, **kwargs)
             if depth == 0:
                 db.session.commit()
@@ -50,6 +57,8 @@ def transactional(func: F) -> F:
             raise
         finally:
             _depth.reset(token)
+            if depth == 0:
+                declare_write(declared)  # what the request reads next takes no write lock
 
     return unit_of_work  # type: ignore[return-value]
 
@@ -62,6 +71,46 @@ def declare_write(value: bool = True) -> None:
 def writes_declared() -> bool:
     """Whether the current request or command has declared that it writes."""
     return _write_intent.get()
+
+
+_FLUSHED = "cchc_flushed"
+
+
+def begin_writing() -> None:
+    """Go on in a writing transaction (SQLite: one that took the write lock with BEGIN IMMEDIATE).
+
+    A transaction that has only read so far is ended first (what it loaded is reloaded when
+    next used, inside the writing one), so the lock is taken now and not at the request's
+    first query. One that already wrote goes on as it is.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        immediate = session.connection().info.get(_IMMEDIATE)
+        wrote = session.new or session.dirty or session.deleted or session.info.get(_FLUSHED)
+        if not immediate and not wrote:
+            session.rollback()
+    declare_write()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context) -> None:
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FLUSHED, None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Run the block with transactions that only read (plain BEGIN on SQLite, no write lock)."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 @contextmanager
@@ -127,16 +176,26 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            _tune_sqlite(engine, busy_ms)
+            _tune_sqlite(engine, busy_ms, bool(app.config.get("SQLITE_STRICT_WRITES")))
 
     @app.before_request
-    def _declare_write_intent() -> None:
-        # Runs before any other hook queries (loading the signed-in user starts a read
-        # transaction). A GET that records a view writes later, in its own short_write.
-        declare_write(request.method not in SAFE_METHODS)
+    def _start_reading() -> None:
+        # Every request starts reading; its service takes the write lock when it starts
+        # (`transactional`, `begin_writing`), a page view that records something in its own
+        # `short_write`.
+        declare_write(False)
 
 
-def _tune_sqlite(engine: Engine, busy_ms: int) -> None:
+_IMMEDIATE = "cchc_immediate"
+_READ = "cchc_read"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class LateWrite(RuntimeError):
+    """A request wrote in a SQLite transaction that had begun without the write lock."""
+
+
+def _tune_sqlite(engine: Engine, busy_ms: int, strict: bool = False) -> None:
     """WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE for writing transactions."""
 
     @event.listens_for(engine, "connect")
@@ -152,4 +211,23 @@ def _tune_sqlite(engine: Engine, busy_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        immediate = _write_intent.get()
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.info[_IMMEDIATE] = immediate
+        connection.info[_READ] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _watch_late_writes(connection, _cursor, statement, _params, _context, _many) -> None:
+        # A request that reads and then writes in one transaction begun without the lock can
+        # fail at once with "database is locked" when another writer went first. Logged in
+        # service; raised under SQLITE_STRICT_WRITES (the tests) so every such path is found.
+        if connection.info.get(_IMMEDIATE, True) or not has_request_context():
+            return
+        verb = statement.lstrip()[:7].upper()
+        if verb.startswith(("SELECT", "WITH")):
+            connection.info[_READ] = True
+        elif verb.startswith(_WRITES) and connection.info.get(_READ):
+            message = f"write after reads without the write lock: {request.method} {request.path}"
+            if strict:
+                raise LateWrite(message)
+            logging.getLogger("cchc_learn").warning(message)

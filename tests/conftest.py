@@ -33,6 +33,9 @@ def base_config(tmp: Path, uri: str) -> dict:
     return {
         "TESTING": True,
         "RAISE_UNEXPECTED": True,
+        # A request that writes after reading in a transaction begun without the write lock
+        # fails here instead of only under concurrency in service.
+        "SQLITE_STRICT_WRITES": True,
         "SECRET_KEY": SECRET,
         "SQLALCHEMY_DATABASE_URI": uri,
         "SEARCH_INDEX_DIR": str(tmp / "index"),

@@ -7,7 +7,7 @@ before the AuthError reaches the page.
 
 from __future__ import annotations
 
-from ..database import declare_write, transactional, writes_declared
+from ..database import begin_writing, declare_write, reading, transactional, writes_declared
 from ..extensions import db
 from . import service
 from .models import User
@@ -22,28 +22,35 @@ def check_password(username: str, password: str, ip: str) -> service.SignIn:
     officials signing in at once would otherwise wait in line for it (past its timeout).
     """
     declared = writes_declared()
-    declare_write(False)
     try:
-        checked = service.check_first(username, password, ip)
+        with reading():
+            try:
+                checked = service.check_first(username, password, ip)
+            finally:
+                db.session.rollback()  # end the reading transaction before the writing one
+        begin_writing()
+        try:
+            result = service.authenticate(username, password, ip, checked=checked)
+        except service.AuthError:
+            db.session.commit()
+            raise
+        db.session.commit()  # a re-hashed password and the cleared failures
+        return result
     finally:
-        db.session.rollback()  # end the reading transaction before the writing one
         declare_write(declared)
-    try:
-        result = service.authenticate(username, password, ip, checked=checked)
-    except service.AuthError:
-        db.session.commit()
-        raise
-    db.session.commit()  # a re-hashed password and the cleared failures
-    return result
 
 
 def check_code(user: User, code: str, ip: str) -> None:
     """Check a sign-in code; commit the outcome (a failure is counted, then raised)."""
+    declared = writes_declared()
+    begin_writing()
     try:
         service.verify_totp(user, code, ip)
     except service.AuthError:
         db.session.commit()
         raise
+    finally:
+        declare_write(declared)
     db.session.commit()  # the code's step, so it cannot be used again
 
 

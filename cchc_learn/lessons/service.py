@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer
 
 from ..clock import utcnow
+from ..database import transactional
 from ..extensions import db
 from ..search.kept import kept
 from ..tracking import events
@@ -222,6 +223,7 @@ def completion(user_id: int, lesson_id: int) -> LessonCompletion | None:
     )
 
 
+@transactional
 def complete_lesson(user_id: int, lesson: Lesson) -> tuple[LessonCompletion, bool]:
     """Record that the official finished the lesson, with its access event; commit.
 
@@ -243,7 +245,6 @@ def complete_lesson(user_id: int, lesson: Lesson) -> tuple[LessonCompletion, boo
             raise
         return existing, False
     events.record(user_id, events.lesson_completion(lesson.id, lesson.version), at=row.completed_at)
-    db.session.commit()
     return row, True
 
 

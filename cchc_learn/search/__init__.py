@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import health, navigation
+from ..database import reading
 
 
 def init_app(app: Flask) -> None:
@@ -37,7 +38,9 @@ def init_app(app: Flask) -> None:
 def _catch_up_quietly(app: Flask) -> None:
     from . import indexer
 
-    with app.app_context():
+    # Applying only reads the database. The request that wrote declared a writing
+    # transaction, and on SQLite that would hold the one write lock while the index commits.
+    with app.app_context(), reading():
         try:
             indexer.catch_up()
         except Exception:  # noqa: BLE001 - the next search or write retries

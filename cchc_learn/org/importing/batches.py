@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from ...auth.models import User
 from ...clock import utcnow
+from ...database import begin_writing
 from ...extensions import db
 from .models import COMMITTED, ImportBatch
 from .results import (
@@ -43,6 +44,7 @@ def stage(
 ) -> tuple[ImportPlan, ImportBatch | None]:
     """Preview a file and, when it can be imported and adds something, keep it for confirmation."""
     plan = preview(kind, filename, data)
+    begin_writing()
     purge_expired()
     batch = None
     if plan.ok and plan.to_create:
