@@ -63,6 +63,11 @@ def transactional(func: F) -> F:
     return unit_of_work  # type: ignore[return-value]
 
 
+def in_unit_of_work() -> bool:
+    """Whether a transactional service is running (its caller commits what is written)."""
+    return _depth.get() > 0
+
+
 def declare_write(value: bool = True) -> None:
     """Mark the current request or command as one that writes (before its first query)."""
     _write_intent.set(value)

@@ -24,7 +24,7 @@ from sqlalchemy import JSON, Connection, Table, insert, text
 
 from ..extensions import db
 
-TRIGGER = "access_event_summary"
+TRIGGERS = ("access_event_summary", "access_event_progress")
 BATCH = 50_000
 
 # The Vietnamese calendar year of an event, as migrations 0013 and 0015 compute it.
@@ -144,29 +144,34 @@ def write_events(conn: Connection, events: Iterable[tuple], *, first_id: int = 1
 
 
 class TriggerOff:
-    """Within the block, inserting events does not fold them into the summary (same transaction)."""
+    """Within the block, inserting events neither folds them into the summary nor marks their
+    officials' plan progress stale (same transaction); the summary is built after, and plans
+    with no kept progress build theirs at their first report."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sqlite_sql: str | None = None
+        self.sqlite_sql: list[str] = []
 
     def __enter__(self) -> TriggerOff:
-        if self.conn.dialect.name == "postgresql":
-            self.conn.execute(text(f"ALTER TABLE access_event DISABLE TRIGGER {TRIGGER}"))
-        else:
-            self.sqlite_sql = self.conn.execute(text(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"
-            ), {"name": TRIGGER}).scalar_one()  # fmt: skip
-            self.conn.execute(text(f"DROP TRIGGER {TRIGGER}"))
+        for name in TRIGGERS:
+            if self.conn.dialect.name == "postgresql":
+                self.conn.execute(text(f"ALTER TABLE access_event DISABLE TRIGGER {name}"))
+            else:
+                self.sqlite_sql.append(self.conn.execute(text(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"
+                ), {"name": name}).scalar_one())  # fmt: skip
+                self.conn.execute(text(f"DROP TRIGGER {name}"))
         return self
 
     def __exit__(self, *exc) -> None:
         if exc[0] is not None:
-            return  # the transaction rolls back, and the trigger with it
+            return  # the transaction rolls back, and the triggers with it
         if self.conn.dialect.name == "postgresql":
-            self.conn.execute(text(f"ALTER TABLE access_event ENABLE TRIGGER {TRIGGER}"))
+            for name in TRIGGERS:
+                self.conn.execute(text(f"ALTER TABLE access_event ENABLE TRIGGER {name}"))
         else:
-            self.conn.exec_driver_sql(self.sqlite_sql)
+            for sql in self.sqlite_sql:
+                self.conn.exec_driver_sql(sql)
 
 
 class IndexesOff:

@@ -2,8 +2,9 @@
 
 `counting` says what counts (the definitions the reports cite, classes that serve a plan
 included); `report` places the counts on the unit tree of a date; `exports`, `charts`, the
-pages, the API and `cchc-learn report` show them; `progress` is one official's view of the same
-rule; `class_report` is /reports/classes (here because it needs the serving rule).
+pages, the API and `cchc-learn report` show them; `reached` keeps when each official reached a
+plan's materials (refreshed by reports and every minute); `progress` is one official's view of
+the same rule; `class_report` is /reports/classes (here because it needs the serving rule).
 """
 
 from flask import Flask
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     """Register the models, pages, API, CLI, content kind, menu, home panels and demo step."""
     from ..classes.links import register_plan_source
     from ..content import kinds
+    from ..periodic import register_job
     from ..quickstart import DEMO_DATA, register_step
     from . import (  # noqa: F401
         class_views,
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
         me_views,
         models,
         progress,
+        reached,
         views,
     )
     from .service import list_plans
@@ -52,3 +55,5 @@ def init_app(app: Flask) -> None:
     register_step(
         app, "Lịch sử học tập mô phỏng cho học viên mẫu", demo.simulate_history, order=DEMO_DATA
     )
+    # Kept progress is refreshed every minute, so a report seldom has anything left to do.
+    register_job(app, "plans", reached.refresh_all)

@@ -54,7 +54,7 @@ from ..extensions import db
 from ..org.models import Membership
 from ..quiz.models import SUBMITTED, Attempt
 from ..tracking import events
-from .models import Plan
+from .models import Plan, PlanProgress
 from .service import Requirements
 
 DEFINITIONS: list[tuple[str, str]] = [
@@ -235,11 +235,6 @@ def _passes(rule: Rule, window: Window) -> Select:
     )
 
 
-def _all(count: ColumnElement, needed: int) -> ColumnElement[bool]:
-    # A plan whose materials no longer exist counts nobody: nothing was reached.
-    return func.coalesce(count, 0) >= needed if needed else false()
-
-
 def _quiz_ok(rule: Rule, passed: ColumnElement | None) -> ColumnElement[bool]:
     if not rule.quiz_named:
         return true()
@@ -248,10 +243,10 @@ def _quiz_ok(rule: Rule, passed: ColumnElement | None) -> ColumnElement[bool]:
     return passed.is_not(None)
 
 
-def _trained(rule: Rule, completed: ColumnElement, passed: ColumnElement | None):
+def _trained(rule: Rule, lessons: ColumnElement[bool], passed: ColumnElement | None):
+    """Completed the lessons (lessons: a condition, true when none is required) and the quiz."""
     if rule.lesson_count == 0 and not rule.quiz_named:
         return false()
-    lessons = _all(completed, rule.lesson_count) if rule.lesson_count else true()
     return and_(lessons, _quiz_ok(rule, passed))
 
 
@@ -263,42 +258,45 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def unit_counts_query(
-    rule: Rule, window: Window, unit_ids: Collection[int] | None = None, *, narrow: bool = False
+    plan_id: int,
+    rule: Rule,
+    window: Window,
+    unit_ids: Collection[int] | None = None,
+    *,
+    narrow: bool = False,
 ) -> Select:
     """(unit_id, roster, accessed, trained, never_signed_in) per unit of membership, one query.
 
-    With unit_ids, only memberships in those units count. With narrow (a commune among a
-    province's units), the materials and quiz passes are read only for those units' officials
-    rather than for everyone's and then joined.
+    Accessed and the lessons part of trained are read from the plan's kept progress (one row
+    per official, `reached`; the report refreshes it first). With unit_ids, only memberships
+    in those units count. With narrow (a commune among a province's units), the quiz passes
+    are read only for those units' officials rather than for everyone's and then joined.
     """
     ids = sorted(set(unit_ids)) if unit_ids is not None else None
-    members = None
-    if narrow and ids is not None:
-        members = (
-            select(Membership.user_id)
-            .where(Membership.unit_id.in_(ids), Membership.valid_from <= window.as_of,
-                   or_(Membership.valid_to.is_(None), Membership.valid_to >= window.as_of))
-        )  # fmt: skip
-    reached = events.reached_counts(
-        [(rule.access, events.ACCESS_ACTIONS), (rule.lessons, (events.COMPLETE,))],
-        window.start, window.end, members,
-    ).subquery("reached")  # fmt: skip
+    kept = PlanProgress
     query = (
         select(Membership.unit_id)
         .join(User, User.id == Membership.user_id)
-        .outerjoin(reached, reached.c.user_id == User.id)
+        .outerjoin(kept, and_(kept.plan_id == plan_id, kept.user_id == User.id))
     )
     if ids is not None:
         query = query.where(Membership.unit_id.in_(ids))
     passed = None
     if rule.quiz_id is not None:
         passes = _passes(rule, window)
-        if members is not None:
+        if narrow and ids is not None:
+            members = (
+                select(Membership.user_id)
+                .where(Membership.unit_id.in_(ids), Membership.valid_from <= window.as_of,
+                       or_(Membership.valid_to.is_(None), Membership.valid_to >= window.as_of))
+            )  # fmt: skip
             passes = passes.where(Attempt.user_id.in_(members))
         passes = passes.subquery("passes")
         query = query.outerjoin(passes, passes.c.user_id == User.id)
         passed = passes.c.user_id
-    trained = _trained(rule, reached.c.reached_1, passed)
+    accessed = kept.accessed_at < window.end if rule.access_count else false()
+    lessons = kept.lessons_at < window.end if rule.lesson_count else true()
+    trained = _trained(rule, lessons, passed)
     if rule.classes:  # or attended a serving class in the window
         attended = _attended(rule, window).subquery("attended")
         query = query.outerjoin(attended, attended.c.user_id == User.id)
@@ -306,7 +304,7 @@ def unit_counts_query(
     return (
         query.add_columns(
             func.count().label("roster"),
-            _flag(_all(reached.c.reached_0, rule.access_count)).label("accessed"),
+            _flag(accessed).label("accessed"),
             _flag(trained).label("trained"),
             _flag(never_signed_in(window.end)).label("never_signed_in"),
         )
@@ -530,12 +528,12 @@ def state(rule: Rule, facts: OfficialFacts) -> str:
 # --- Week by week -----------------------------------------------------------------------------
 
 
-def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
+def trend_query(plan_id: int, rule: Rule, starts: date, days: Sequence[date]) -> Select:
     """(kind, unit_id, first, stop, officials) for every day of days at once, in one query.
 
     Accessed and trained only grow within a plan's period, so each official's time of reaching
-    the last material (`events.reached_since`), and the first day they attended a serving
-    class, answer for every day at once. Each membership
+    the last material (the plan's kept progress, `reached`; the report refreshed it), and the
+    first day they attended a serving class, answer for every day at once. Each membership
     counts on a run of consecutive days — on the roster (kind 0) from the first day it is in
     force until it ends or the account is deactivated; accessed (1) and trained (2) from the
     first day's end they were reached by, within that run — so the query returns runs as
@@ -545,8 +543,7 @@ def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
     k = len(days)
     ends = [day_start(day + timedelta(days=1)) for day in days]
     start = day_start(starts)
-    acc = events.reached_since(rule.access, events.ACCESS_ACTIONS, start).subquery("acc")
-    done = events.reached_since(rule.lessons, (events.COMPLETE,), start).subquery("done")
+    kept = PlanProgress
     passes = (
         select(Attempt.user_id.label("user_id"), func.min(Attempt.submitted_at).label("since"))
         .where(
@@ -572,18 +569,8 @@ def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
         (User.deactivated_at.is_(None), 0),
         else_=_count_upto(User.deactivated_at, ends, UTCDateTime()),
     )
-    accessed = (
-        case((func.coalesce(acc.c.reached, 0) >= rule.access_count, reached_by(acc.c.since)),
-             else_=k)
-        if rule.access_count
-        else literal(k)
-    )  # fmt: skip
-    lessons = (
-        case((func.coalesce(done.c.reached, 0) >= rule.lesson_count, reached_by(done.c.since)),
-             else_=k)
-        if rule.lesson_count
-        else literal(0)
-    )  # fmt: skip
+    accessed = reached_by(kept.accessed_at) if rule.access_count else literal(k)
+    lessons = reached_by(kept.lessons_at) if rule.lesson_count else literal(0)
     if not rule.quiz_named:
         quiz = literal(0)
     elif rule.quiz_id is None:
@@ -616,8 +603,7 @@ def trend_query(rule: Rule, starts: date, days: Sequence[date]) -> Select:
             *extra,
         )
         .join(User, User.id == m.user_id)
-        .outerjoin(acc, acc.c.user_id == User.id)
-        .outerjoin(done, done.c.user_id == User.id)
+        .outerjoin(kept, and_(kept.plan_id == plan_id, kept.user_id == User.id))
         .outerjoin(passes, passes.c.user_id == User.id)
     )
     for sub in joins:

@@ -148,9 +148,8 @@ def trend(report: Report) -> list[TrendPoint]:
     """Both rates week by week, each week on its own tree and roster (one query)."""
     days = week_days(report.plan.starts, report.as_of)
     room_for_reports()
-    counts = counting.trend_counts(
-        db.session.execute(counting.trend_query(report.rule, report.plan.starts, days)), days
-    )
+    query = counting.trend_query(report.plan.id, report.rule, report.plan.starts, days)
+    counts = counting.trend_counts(db.session.execute(query), days)
     history = UnitHistory()
     points = []
     for day in days:

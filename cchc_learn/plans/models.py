@@ -65,3 +65,52 @@ class FocalPoint(db.Model):
 
     user: Mapped[User] = relationship()
     unit: Mapped[Unit] = relationship()
+
+
+class PlanProgress(db.Model):
+    """When an official had first reached every material a plan requires (`reached`).
+
+    accessed_at: the moment the last of the required lessons and documents was first opened
+    from the plan's first day on; lessons_at: the same for completing the required lessons.
+    A report as of a date counts the official when the moment lies before that date's end.
+    No row (or NULL): not reached yet. Kept for the plan's current requirements only
+    (`PlanProgressRule`), refreshed for the officials in `ProgressStale`.
+    """
+
+    __tablename__ = "plan_progress"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    accessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lessons_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PlanProgressRule(db.Model):
+    """Which requirements a plan's PlanProgress rows were computed for (a digest of them)."""
+
+    __tablename__ = "plan_progress_rule"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule_key: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProgressStale(db.Model):
+    """An official whose access summary changed since their progress was last computed.
+
+    Written by the database itself: a trigger on access_event (migration 0018) adds the
+    event's official, whoever wrote the event; `reached.refresh` takes the rows away.
+    """
+
+    __tablename__ = "progress_stale"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    events: Mapped[int] = mapped_column(default=1)

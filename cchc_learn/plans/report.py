@@ -16,7 +16,7 @@ from ..database import room_for_reports
 from ..extensions import db
 from ..org.models import Unit
 from ..timefmt import vn_date
-from . import counting
+from . import counting, reached
 from .counting import Counts, Rule, Window
 from .models import Plan
 from .service import Requirements, get_plan, requirements
@@ -243,11 +243,13 @@ def build(
     # Only the units the report shows are counted: the audience, or the asked unit's part of it.
     narrow = scope is not None and scope.id not in aud.roots
     counted = aud.members & set(tree.subtree(scope.id)) if scope is not None else aud.members
+    if counted:
+        reached.refresh(plan, rule)
     room_for_reports()
     own = {
         unit_id: Counts(roster, accessed, trained, never)
         for unit_id, roster, accessed, trained, never in db.session.execute(
-            counting.unit_counts_query(rule, window, counted, narrow=narrow)
+            counting.unit_counts_query(plan.id, rule, window, counted, narrow=narrow)
         )
     } if counted else {}
     if rule.classes and counted:

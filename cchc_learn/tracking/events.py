@@ -4,7 +4,7 @@ An official *accessed* a lesson or a document when a page showed it to them (a v
 downloaded one of its files (a download, recorded against the attachment with the document's
 version); they *completed* a lesson when they confirmed finishing it. Every event keeps the
 version it concerned. Reports read events only through this module: `accessed` and `completed`
-for a few officials, `reached_counts`, `reached_since` and `reached_materials` as SQL for many.
+for a few officials, `reached_since` and `reached_materials` as SQL for many.
 
 **The summary.** Counting a province's officials over raw events grows with the events table,
 so `record` also keeps `access_summary`: one row per official, thing (lesson, document or
@@ -35,9 +35,9 @@ plan's dates change; per-day or per-month rows would multiply the table for noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import (
     ColumnElement,
@@ -293,66 +293,6 @@ def _within(materials: Materials, actions: tuple[str, ...], start: datetime, end
     return and_(_of(materials), _in_window(actions, start, end))
 
 
-Ask = tuple[Materials, tuple[str, ...]]
-"""Materials and the actions that reach them: a count `reached_counts` makes per official."""
-
-
-def reached_counts(
-    asks: Sequence[Ask], start: datetime, end: datetime, user_ids: Select | None = None
-) -> Select:
-    """(user_id, reached_0, reached_1, …): per official, how many of each ask's materials they
-    reached in [start, end) — accessed and completed lessons counted in one pass.
-
-    One scan of the summary answers every ask, grouped by official without a sort. When the
-    window lies in one calendar year, a material with a single ref has at most one summary row
-    per official (the row of that year), so its rows are simply added up; a material with
-    several refs (a document and its attachments), or any material when the window spans two
-    years, gets a flag (the largest of its rows' 0/1) so it counts once. With user_ids, only
-    those officials' rows are read (a report of one commune).
-    """
-    s = AccessSummary
-    year = _one_year(start, end)
-    columns = []
-    every: dict[Ref, int] = {}
-    windows = []
-    for i, (materials, actions) in enumerate(asks):
-        window = _in_window(actions, start, end)
-        refs: dict[int, list[Ref]] = {}
-        for ref, number in materials.items():
-            refs.setdefault(number, []).append(ref)
-        single = {ref: n for ref, n in materials.items() if year is not None and len(refs[n]) == 1}
-        several = {ref: n for ref, n in materials.items() if ref not in single}
-        parts = [func.max(case((and_(reaches, window), 1), else_=0))
-                 for reaches in _each_material(several)]  # fmt: skip
-        if single:
-            parts.append(func.sum(case((and_(_of(single), window), 1), else_=0)))
-        total = literal(0) if not parts else parts[0]
-        for part in parts[1:]:
-            total = total + part
-        columns.append(func.coalesce(total, 0).label(f"reached_{i}"))
-        if materials:
-            every.update(materials)
-            windows.append(window)
-    # The refs of all asks in one condition, so each is looked up in the index once.
-    query = (
-        select(s.user_id.label("user_id"), *columns)
-        .where(and_(_of(every), or_(*windows)) if every else false())
-        .group_by(s.user_id)
-    )
-    if year is not None:
-        query = query.where(s.year == year)
-    if user_ids is not None:
-        query = query.where(s.user_id.in_(user_ids))
-    return query
-
-
-def _one_year(start: datetime, end: datetime) -> int | None:
-    """The Vietnamese calendar year holding all of [start, end), or None if it spans two."""
-    first = start.astimezone(LOCAL_TZ).year
-    last = (end - timedelta(microseconds=1)).astimezone(LOCAL_TZ).year
-    return first if first == last else None
-
-
 class _Greatest(FunctionElement):
     """The largest of several values: GREATEST on PostgreSQL, the scalar max() on SQLite."""
 
@@ -369,13 +309,17 @@ def _greatest_sqlite(element, compiler, **kw):
     return f"max({compiler.process(element.clauses, **kw)})"
 
 
-def reached_since(materials: Materials, actions: tuple[str, ...], start: datetime) -> Select:
+def reached_since(
+    materials: Materials, actions: tuple[str, ...], start: datetime,
+    user_ids: Select | Collection[int] | None = None,
+) -> Select:
     """(user_id, reached, since): materials reached from start on, and when the last was first.
 
     An official reached all n materials by a time t exactly when reached = n and since < t, so
     one query answers for every date of a trend. One pass grouped by official: per material
     the earliest time of its rows, counted when there is one, the latest of them is since
-    (only read when every material was reached, so no value is missing then).
+    (only read when every material was reached, so no value is missing then). With user_ids,
+    only those officials' rows are read.
     """
     s = AccessSummary
     has, _, earliest = _since(actions, start)
@@ -390,11 +334,12 @@ def reached_since(materials: Materials, actions: tuple[str, ...], start: datetim
     reached = sum((case((first.is_not(None), 1), else_=0) for first in firsts[1:]),
                   case((firsts[0].is_not(None), 1), else_=0))  # fmt: skip
     since = firsts[0] if len(firsts) == 1 else _Greatest(*firsts)
-    return (
+    query = (
         select(s.user_id.label("user_id"), reached.label("reached"), since.label("since"))
         .where(_of(materials), has)
         .group_by(s.user_id)
     )
+    return query if user_ids is None else query.where(s.user_id.in_(user_ids))
 
 
 def reached_materials(

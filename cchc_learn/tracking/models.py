@@ -23,7 +23,7 @@ class AccessEvent(db.Model):
         Index("ix_access_event_user_object", "user_id", "object_type", "object_id"),
         Index("ix_access_event_object", "object_type", "object_id"),
         Index("ix_access_event_at", "at"),
-        # Reports count who reached which objects in a period (see events.reached_counts).
+        # Reports count who reached which objects in a period (see events.reached_since).
         Index("ix_access_event_object_at_user", "object_type", "object_id", "at", "user_id"),
     )
 

@@ -7,9 +7,9 @@ from cchc_learn.periodic import DELIVERY, register_job, registered_jobs
 
 def test_tick_runs_the_quiz_sweep_and_the_outbox_and_prints_their_summaries(app, runner):
     names = [job.name for job in registered_jobs(app)]
-    # The features' jobs first (quiz, qa, the xAPI outbox), the e-mail outbox last: what they
-    # write goes out in the same tick.
-    assert names == ["quiz", "qa", "xapi", "notify"]
+    # The features' jobs first (quiz, qa, the plans' kept progress, the xAPI outbox), the
+    # e-mail outbox last: what they write goes out in the same tick.
+    assert names == ["quiz", "qa", "plans", "xapi", "notify"]
     result = runner.invoke(args=["tick"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -23,7 +23,7 @@ def test_a_job_registered_later_still_runs_before_the_delivery_jobs(app, runner)
     register_job(app, "sau-cung", lambda: ran.append("sau-cung") or "gửi", order=DELIVERY)
     register_job(app, "tinh-nang", lambda: ran.append("tinh-nang") or "ghi")
     names = [job.name for job in registered_jobs(app)]
-    assert names == ["quiz", "qa", "xapi", "tinh-nang", "notify", "sau-cung"]
+    assert names == ["quiz", "qa", "plans", "xapi", "tinh-nang", "notify", "sau-cung"]
     result = runner.invoke(args=["tick"])
     assert result.exit_code == 0, result.output
     assert ran == ["tinh-nang", "sau-cung"]

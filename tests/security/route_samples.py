@@ -391,4 +391,7 @@ SPECIAL_GET: dict[tuple[str, str], tuple[int, str | None]] = {
 GET_MAY_WRITE: dict[str, str] = {
     "access_event": "views and downloads of documents and lessons are recorded by design",
     "access_summary": "kept with each access event, in the same transaction, by the same writer",
+    "progress_stale": "the access event's trigger marks its official's plan progress stale",
+    "plan_progress": "a report brings the plans' kept progress up to date before it counts",
+    "plan_progress_rule": "the requirements a plan's kept progress was computed for",
 }
