@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from .import_files import column_letter, key
 
@@ -74,24 +72,3 @@ def map_columns(
         cmap.positions[found.key] = index
         cmap.headers[found.key] = header
     return cmap, problems
-
-
-DAY_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-DAY_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-def parse_day(text: str) -> date | None:
-    """Read dd/mm/yyyy or YYYY-MM-DD; None when it is neither or no such day."""
-    text = text.strip()
-    match = DAY_ISO.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = DAY_DMY.match(text)
-        if not match:
-            return None
-        day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None

@@ -13,7 +13,7 @@ import io
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
 
@@ -23,16 +23,14 @@ from openpyxl.utils import get_column_letter
 
 from ..numbers import vi_count
 from ..org.importing import workbook
-from ..org.importing.reading import too_large
+from ..org.importing.reading import OLE_MAGIC, ZIP_MAGIC, SheetRow, too_large
 from ..org.importing.results import FileRejected
 from ..textnorm import fold
 
-__all__ = ["FileRejected"]
+__all__ = ["FileRejected", "SheetRow"]
 
 MAX_CELL_CHARS = 1000
 HEADER_SEARCH_ROWS = 10
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OLD_EXCEL = (
     "Tệp là bảng tính Excel cũ (.xls) hoặc tệp Excel có đặt mật khẩu, không đọc được. "
     "Hãy mở trong Excel, bỏ mật khẩu nếu có, rồi lưu thành .xlsx."
@@ -43,21 +41,6 @@ UTF16 = (
 )
 UTF8, CP1258 = "UTF-8", "Windows-1258"
 _KEEP_INSIDE = "\n"
-
-
-@dataclass
-class SheetRow:
-    """A data row as the user sees it: its row number in the sheet and its cleaned cells."""
-
-    number: int
-    cells: list[str]
-    problems: dict[int, str] = field(default_factory=dict)
-
-    def cell(self, index: int | None) -> str:
-        """The cell at a column index ('' when the row is shorter or the column absent)."""
-        if index is None or index >= len(self.cells):
-            return ""
-        return self.cells[index]
 
 
 @dataclass

@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime, time
 from flask import current_app
 
 from ..clock import LOCAL_TZ, utcnow
+from ..org.importing.planning import parse_day
 from . import outcome
-from .import_columns import Column, map_columns, parse_day
+from .import_columns import Column, map_columns
 from .import_files import FileRejected, SheetRow, build_table, cell_name, key
 from .import_people import Directory, Person
 from .models import ABSENT, ATTENDED, FORMATS, IN_PERSON, PRESENT
