@@ -16,8 +16,9 @@ _GATE_EXEMPT = {"auth.change_password", "auth.logout", "auth.totp_setup", "stati
 def init_app(app: Flask) -> None:
     """Register the blueprint, the user loader, the gates and the CLI."""
     from ..backup import hooks
-    from . import cli, models, passwords, restored, service, views
+    from . import cli, models, passwords, restored, service, throttle, views
 
+    throttle.read_window(app)
     if app.config.get("PASSWORD_HASH_TIME_COST") or app.config.get("PASSWORD_HASH_MEMORY_KIB"):
         passwords.configure(
             time_cost=app.config.get("PASSWORD_HASH_TIME_COST"),

@@ -7,14 +7,32 @@ failures lock that account, and successful sign-ins never count.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, func, select, text
 
 from ..clock import utcnow
 from ..extensions import db
 from .models import LoginFailure
+
+
+def read_window(app: Flask) -> None:
+    """Take LOGIN_FAILURE_WINDOW as a timedelta, or as minutes (CCHC_LOGIN_FAILURE_WINDOW=30).
+
+    Anything else — text, zero, a negative number, a boolean — stops the start with the
+    setting named, rather than throttling with a window nobody meant.
+    """
+    value = app.config.get("LOGIN_FAILURE_WINDOW")
+    if isinstance(value, timedelta) and value > timedelta(0):
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 10_080:
+        app.config["LOGIN_FAILURE_WINDOW"] = timedelta(minutes=value)
+        return
+    raise ValueError(
+        f"CCHC_LOGIN_FAILURE_WINDOW must be a number of minutes from 1 to 10080 (one week) "
+        f"or a timedelta in instance/config.py; got {value!r}."
+    )
 
 
 def _window_start() -> datetime:
