@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import Select, case, delete, func, literal, null, select, text, union_all
+from sqlalchemy import Select, delete, func, literal, null, select, text, union_all
 
 from ..coltypes import UTCDateTime
 from ..database import in_unit_of_work, short_write
@@ -112,10 +112,12 @@ def _refresh(plan_id: int, rule: Rule, start: datetime, key: str) -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('progress', 0))"))
     ids = list(db.session.scalars(delete(ProgressStale).returning(ProgressStale.user_id)))
     for kept in db.session.scalars(select(PlanProgressRule)).all():
-        plan = db.session.get(Plan, kept.plan_id)
         if kept.plan_id == plan_id:
             their_rule, their_start, their_key = rule, start, key
+        elif not ids:
+            continue  # nothing to recompute; another plan's own report checks its requirements
         else:
+            plan = db.session.get(Plan, kept.plan_id)
             their_rule = Rule.of(requirements(plan))
             their_start = day_start(plan.starts)
             their_key = rule_key(their_rule, their_start)
@@ -155,7 +157,3 @@ def _insert(rows: Select):
     columns = ["plan_id", "user_id", "accessed_at", "lessons_at"]
     return PlanProgress.__table__.insert().from_select(columns, rows)
 
-
-def reached_case(column, end: datetime):
-    """1 when a kept moment lies before end (the end of the as-of date), else 0."""
-    return case((column < end, 1), else_=0)
