@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+import pytest
 from sqlalchemy import select
 
 from cchc_learn.auth.models import User
-from cchc_learn.clock import LOCAL_TZ
+from cchc_learn.clock import LOCAL_TZ, set_clock
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
 from cchc_learn.kb.models import Attachment, Document
@@ -15,6 +16,18 @@ from cchc_learn.lessons.models import Lesson, LessonCompletion, Module
 from cchc_learn.plans import service
 from cchc_learn.quiz.models import Attempt, Quiz
 from cchc_learn.tracking import events
+
+TODAY = datetime(2026, 6, 30, 5, 0, tzinfo=UTC)
+"""The moment the report and page tests run at (30 June 2026, noon in Vietnam)."""
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Stop the clock at TODAY for every test of a module that imports this fixture."""
+    set_clock(lambda: TODAY)
+    yield
+    set_clock(None)
+
 
 PLAN_TEXT = """---
 title: Kế hoạch thử {year}

@@ -5,23 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 import openpyxl
 import pytest
 from helpers import login, make_unit, make_user, page_text, post
-from plan_world import at, complete_all, make_materials, make_plan, pass_quiz, view_all
-
-from cchc_learn.clock import set_clock
-
-TODAY = datetime(2026, 6, 30, 5, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    set_clock(lambda: TODAY)
-    yield
-    set_clock(None)
+from plan_world import (
+    at,
+    complete_all,
+    fixed_clock,  # noqa: F401 - autouse: the clock of every test here
+    make_materials,
+    make_plan,
+    pass_quiz,
+    view_all,
+)
 
 
 @pytest.fixture

@@ -5,29 +5,26 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from helpers import make_unit, make_user
-from plan_world import at, make_materials, make_plan, record, view_all
+from plan_world import (
+    at,
+    fixed_clock,  # noqa: F401 - autouse: the clock of every test here
+    make_materials,
+    make_plan,
+    record,
+    view_all,
+)
 from sqlalchemy import event, func, insert, select, text
 
-from cchc_learn.clock import set_clock
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
 from cchc_learn.plans.models import Plan, PlanProgress, PlanProgressRule, ProgressStale
 from cchc_learn.plans.report import compliance
 from cchc_learn.tracking import events
 from cchc_learn.tracking.models import AccessEvent
-
-TODAY = datetime(2026, 6, 30, 5, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    set_clock(lambda: TODAY)
-    yield
-    set_clock(None)
 
 
 def world(app) -> tuple[dict[str, int], int, int]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from helpers import make_unit, make_user
 from plan_world import (
+    TODAY,
     at,
     complete_all,
+    fixed_clock,  # noqa: F401 - autouse: the clock of every test here
     make_materials,
     make_plan,
     pass_quiz,
@@ -18,21 +20,11 @@ from plan_world import (
 )
 from sqlalchemy import event
 
-from cchc_learn.clock import set_clock
 from cchc_learn.database import declare_write
 from cchc_learn.extensions import db
 from cchc_learn.org import service as org_service
 from cchc_learn.plans.report import ReportError, compliance
 from cchc_learn.tracking import events
-
-TODAY = datetime(2026, 6, 30, 5, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    set_clock(lambda: TODAY)
-    yield
-    set_clock(None)
 
 
 def province(app) -> None:
